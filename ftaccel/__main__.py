@@ -1,0 +1,57 @@
+"""Command line: ``python -m ftaccel info | bench | verify``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _print_info(as_json: bool) -> None:
+    import ftaccel
+
+    data = ftaccel.info()
+    if as_json:
+        print(json.dumps(data, indent=2, default=str))
+        return
+    print(f"ftaccel {data['version']}  (strict mode: {'on' if data['strict'] else 'off'})")
+    for name, fam in data["families"].items():
+        print(f"\n[{name}] backend: {fam['backend']}")
+        print(f"  reason: {fam['reason']}")
+        if fam["compiled_module"]:
+            print(f"  module: {fam['compiled_module']}")
+        build = fam["build"]
+        if build:
+            print(f"  built with numba {build.get('numba')} / numpy {build.get('numpy')}, "
+                  f"target CPU {build.get('target_cpu')!r} ({build.get('platform')})")
+            kernels = build.get("kernels", [])
+            print(f"  kernels ({len(kernels)}): {', '.join(kernels)}")
+        if fam["failures"]:
+            print(f"  failures: {fam['failures']}  disabled: {fam['disabled']}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="ftaccel", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_info = sub.add_parser("info", help="backends, reasons and build metadata")
+    p_info.add_argument("--json", action="store_true", help="print JSON")
+    p_bench = sub.add_parser("bench", help="speed ratios vs the references, generated candles")
+    p_bench.add_argument("--size", type=int, default=1_000_000, help="candles (default 1e6)")
+    p_bench.add_argument("--repeat", type=int, default=5, help="timing repeats (best of)")
+    p_verify = sub.add_parser("verify", help="compiled vs fallback vs reference, generated data")
+    p_verify.add_argument("--size", type=int, default=5_000, help="candles (default 5000)")
+    args = parser.parse_args(argv)
+
+    if args.command == "info":
+        _print_info(args.json)
+        return 0
+    from . import bench
+
+    if args.command == "bench":
+        bench.bench(size=args.size, repeat=args.repeat)
+        return 0
+    return 0 if bench.verify(size=args.size) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Kernel sources: numba-compatible Python, compiled ahead of time by ``build_kernels.py``.
+
+Each family module (``indicators``, ``metrics``, ``backtest``) becomes one native extension
+module ``ftaccel._aot_<family>``. A kernel is exported by decorating it with :func:`export`
+and the numba signature it is compiled for; helpers the kernels call are decorated with
+:func:`helper`. Exported signatures take C-contiguous arrays (``f8[::1]``): the facades
+guarantee that, and check every length and parameter before a kernel runs, because the
+compiled code does no bounds checking.
+
+Nothing in ``ftaccel`` imports this package at run time; the build and the development-only
+``jit`` backend do. It imports without numba (helpers then stay plain Python).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+FAMILIES = ("indicators", "metrics", "backtest")
+
+try:  # build time / jit backend only
+    from numba import njit as _njit
+except ImportError:  # pragma: no cover - exercised by the no-numba test
+    _njit = None
+
+
+def export(signature: str, name: str | None = None):
+    """Mark ``func`` for the AOT build with its numba ``signature``.
+
+    ``name`` defaults to the function's name and is the attribute of the compiled module.
+    """
+
+    def mark(func):
+        func.__ftaccel_export__ = (name or func.__name__, signature)
+        return func
+
+    return mark
+
+
+def helper(func):
+    """Mark a helper called by kernels (``njit`` when numba is importable)."""
+    if _njit is None:
+        return func
+    return _njit(nogil=True, cache=False, error_model="numpy")(func)
+
+
+def exports(family: str) -> dict[str, tuple[object, str]]:
+    """Return ``{exported_name: (python_function, signature)}`` of a family, sorted by name."""
+    if family not in FAMILIES:
+        raise ValueError(f"unknown kernel family {family!r}; expected one of {FAMILIES}")
+    module = importlib.import_module(f"{__name__}.{family}")
+    found = {}
+    for _, obj in inspect.getmembers(module, inspect.isfunction):
+        mark = getattr(obj, "__ftaccel_export__", None)
+        if mark is not None and obj.__module__ == module.__name__:
+            found[mark[0]] = (obj, mark[1])
+    return dict(sorted(found.items()))

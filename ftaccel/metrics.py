@@ -1,0 +1,106 @@
+"""Freqtrade's performance metrics (``freqtrade.data.metrics``), compiled.
+
+Each public function has the signature, defaults, return type and exceptions of the
+Freqtrade function of the same name; :data:`FUNCTIONS` maps them to their references.
+The array building blocks below serve users who hold arrays rather than trade frames.
+Freqtrade is not needed at run time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from pandas.core.sorting import nargsort
+
+from . import _backend
+from ._inputs import as_float_array, as_float_param
+
+#: public function -> the Freqtrade function it reproduces
+FUNCTIONS = {
+    "calculate_max_drawdown": "freqtrade.data.metrics.calculate_max_drawdown",
+}
+
+
+def _fam():
+    return _backend.family("metrics")
+
+
+# -- array building blocks ---------------------------------------------------------------
+def drawdown_series(profit, starting_balance: float = 0.0):
+    """Drawdown series of a profit sequence (in trade order), as Freqtrade computes it.
+
+    Returns ``(cumulative, high_value, drawdown, drawdown_relative)``, each of
+    ``len(profit) + 1`` float64 values: a leading zero row, then one per trade.
+    ``high_value`` is the running maximum of ``cumulative`` floored at 0; ``drawdown`` is
+    ``cumulative - high_value`` (<= 0, in profit units); ``drawdown_relative`` is the
+    drop as a fraction of the peak balance (``starting_balance + high_value``), or of
+    ``high_value`` when ``starting_balance`` is 0 (then NaN while no profit was made).
+    NaN profits give NaN rows and are skipped.
+    """
+    profit = as_float_array(profit, "profit")
+    starting_balance = as_float_param(starting_balance, "starting_balance")
+    return _fam().call("drawdown_series", profit, starting_balance)
+
+
+# -- Freqtrade drop-ins --------------------------------------------------------------------
+@dataclass()
+class DrawDownResult:
+    """Same fields and defaults as ``freqtrade.data.metrics.DrawDownResult``."""
+
+    drawdown_abs: float = 0.0
+    high_date: pd.Timestamp = None
+    low_date: pd.Timestamp = None
+    high_value: float = 0.0
+    low_value: float = 0.0
+    relative_account_drawdown: float = 0.0
+    current_high_date: pd.Timestamp = None
+    current_high_value: float = 0.0
+    current_drawdown_abs: float = 0.0
+    current_relative_account_drawdown: float = 0.0
+
+
+def calculate_max_drawdown(
+    trades: pd.DataFrame,
+    *,
+    date_col: str = "close_date",
+    value_col: str = "profit_abs",
+    starting_balance: float = 0,
+    relative: bool = False,
+) -> DrawDownResult:
+    """Max drawdown and current drawdown with their dates, as Freqtrade computes them.
+
+    :param trades: DataFrame with ``date_col`` and ``value_col`` columns
+    :param starting_balance: portfolio starting balance, for the relative drawdown
+    :param relative: pick the maximum by relative rather than absolute drawdown
+    :raise ValueError: "Trade dataframe empty." for an empty frame
+    """
+    if len(trades) == 0:
+        raise ValueError("Trade dataframe empty.")
+    dates = trades[date_col]
+    order = nargsort(dates.array, kind="quicksort")
+    profit = as_float_array(trades[value_col].to_numpy()[order], value_col)
+    fam = _fam()
+    cumulative, high, drawdown, rel = fam.call("drawdown_series", profit,
+                                               float(starting_balance or 0.0))
+    n = profit.shape[0] + 1
+    idx = (fam.call("argmax_skipnan", rel, n) if relative
+           else fam.call("argmin_skipnan", drawdown, n))
+    high_idx = fam.call("argmax_skipnan", high, idx + 1)
+    current_high_idx = fam.call("argmax_skipnan", high, n - 1)
+
+    def date_at(row):  # row of the series (0 = the zero row) -> date of that trade
+        return dates.iloc[order[max(row - 1, 0)]]
+
+    return DrawDownResult(
+        drawdown_abs=abs(float(drawdown[idx])),
+        high_date=date_at(high_idx),
+        low_date=date_at(idx),
+        high_value=float(cumulative[high_idx]),
+        low_value=float(cumulative[idx]),
+        relative_account_drawdown=float(rel[idx]),
+        current_high_date=date_at(current_high_idx),
+        current_high_value=float(high[-1]),
+        current_drawdown_abs=float(high[-1] - cumulative[-1]),
+        current_relative_account_drawdown=float(rel[-1]),
+    )

@@ -1,0 +1,194 @@
+"""TA-Lib compatible indicators, compiled ahead of time.
+
+``import ftaccel.ta as ta`` serves strategies written for ``talib`` and ``talib.abstract``:
+
+* function form: ``ta.SMA(close, timeperiod=30)`` with ndarrays (-> ndarray) or pandas
+  Series (-> Series with the input's index); several outputs come back as a tuple in
+  TA-Lib's order;
+* DataFrame form (TA-Lib's abstract API): ``ta.RSI(dataframe)`` reads the default columns
+  (``close``; ``high, low, close``; ...) and returns a Series, or a DataFrame named by
+  TA-Lib's outputs (``macd, macdsignal, macdhist``). ``price=``/``price0=``/``price1=``/
+  ``prices=`` pick other columns. A dict of arrays gives arrays.
+
+NaN: TA-Lib's rule. Rows before the first row where no input is NaN are skipped; the
+first ``lookback`` computed rows are NaN; a NaN inside the data propagates as TA-Lib's C
+code propagates it. Inputs are coerced to float64 (int, float32, lists accepted); a bad
+period raises ValueError, a non-integer one TypeError, input arrays of different lengths
+ValueError.
+
+Every function is one row of :data:`FUNCTIONS`; its kernel is
+``ftaccel/kernels/indicators.py``, its numpy twin ``ftaccel/fallback/indicators.py``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import _backend
+from ._inputs import as_float_array, as_int_param, same_length
+
+_MAX_PERIOD = 100000
+
+
+@dataclass(frozen=True)
+class Param:
+    """An integer parameter: TA-Lib name, default and inclusive bounds."""
+
+    name: str
+    default: int
+    lo: int
+    hi: int = _MAX_PERIOD
+
+    def coerce(self, value) -> int:
+        return as_int_param(value, self.name, self.lo, self.hi, self.default)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One TA-Lib function: the single place its interface is written down."""
+
+    name: str
+    group: str
+    summary: str
+    inputs: tuple[tuple[str, str], ...]  # (argument name, default DataFrame column)
+    params: tuple[Param, ...]
+    outputs: tuple[str, ...]
+    kernel: str
+    lookback: Callable[..., int]  # lookback(**params) -> NaN rows after the begin index
+
+    @property
+    def reference(self) -> str:
+        return f"talib.{self.name}"
+
+
+def _period(default, lo=2):
+    return Param("timeperiod", default, lo)
+
+
+_CLOSE = (("real", "close"),)
+
+FUNCTIONS: tuple[Indicator, ...] = (
+    Indicator("SMA", "Overlap Studies", "Simple Moving Average", _CLOSE, (_period(30, 1),),
+              ("real",), "sma", lambda timeperiod: timeperiod - 1),
+    Indicator("RSI", "Momentum Indicators", "Relative Strength Index", _CLOSE, (_period(14),),
+              ("real",), "rsi", lambda timeperiod: timeperiod),
+)
+BY_NAME = {f.name: f for f in FUNCTIONS}
+
+
+def _split_call(ind: Indicator, args, kwargs):
+    """Bind a call to (input arrays, params dict, index, frame?) in either call form."""
+    kwargs = dict(kwargs)
+    n_in = len(ind.inputs)
+    index = None
+    if args and isinstance(args[0], (pd.DataFrame, Mapping)):
+        source, rest = args[0], args[1:]
+        columns = [col for _, col in ind.inputs]
+        if "prices" in kwargs:
+            columns = list(kwargs.pop("prices"))
+            if len(columns) != n_in:
+                raise ValueError(f"{ind.name}: prices must name {n_in} columns")
+        for i, key in enumerate(("price", "price0", "price1")):
+            if key in kwargs:
+                pos = 0 if key == "price" else i - 1
+                if pos >= n_in:
+                    raise TypeError(f"{ind.name}() got an unexpected keyword argument {key!r}")
+                columns[pos] = kwargs.pop(key)
+        missing = [c for c in columns if c not in source]
+        if missing:
+            raise ValueError(f"{ind.name}: input data has no column(s) {missing}")
+        raw = [source[c] for c in columns]
+        if isinstance(source, pd.DataFrame):
+            index = source.index
+        frame = isinstance(source, pd.DataFrame)
+    else:
+        raw = list(args[:n_in])
+        rest = args[n_in:]
+        for name, _ in ind.inputs[len(raw):]:
+            if name not in kwargs:
+                raise TypeError(f"{ind.name}() missing required input {name!r}")
+            raw.append(kwargs.pop(name))
+        frame = False
+        for r in raw:
+            if isinstance(r, pd.Series):
+                index = r.index
+                break
+    if len(rest) > len(ind.params):
+        raise TypeError(f"{ind.name}() takes {n_in + len(ind.params)} arguments, got "
+                        f"{n_in + len(rest)}")
+    values = {p.name: p.default for p in ind.params}
+    for p, v in zip(ind.params, rest):
+        values[p.name] = v
+    for key, v in kwargs.items():
+        if key not in values:
+            raise TypeError(f"{ind.name}() got an unexpected keyword argument {key!r}")
+        if any(p.name == key for p in ind.params[: len(rest)]):
+            raise TypeError(f"{ind.name}() got multiple values for argument {key!r}")
+        values[key] = v
+    params = {p.name: p.coerce(values[p.name]) for p in ind.params}
+    arrays = [as_float_array(r, name) for r, (name, _) in zip(raw, ind.inputs)]
+    same_length(dict(zip((name for name, _ in ind.inputs), arrays)))
+    return arrays, params, index, frame
+
+
+def run(ind: Indicator, *args, **kwargs):
+    """Call indicator ``ind`` with TA-Lib's function or abstract (DataFrame) arguments."""
+    arrays, params, index, frame = _split_call(ind, args, kwargs)
+    fam = _backend.family("indicators")
+    start = fam.call(f"first_valid{len(arrays)}", *arrays)
+    result = fam.call(ind.kernel, *arrays, start, *params.values())
+    outputs = result if isinstance(result, tuple) else (result,)
+    if frame:
+        if len(outputs) == 1:
+            return pd.Series(outputs[0], index=index)
+        return pd.DataFrame(dict(zip(ind.outputs, outputs)), index=index)
+    if index is not None:
+        outputs = tuple(pd.Series(o, index=index) for o in outputs)
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+def lookback(name: str, **params) -> int:
+    """Rows of NaN TA-Lib's ``name`` puts before its first value (after leading NaNs)."""
+    ind = BY_NAME[name]
+    values = {p.name: p.default for p in ind.params}
+    values.update(params)
+    return ind.lookback(**{p.name: p.coerce(values[p.name]) for p in ind.params})
+
+
+def _make(ind: Indicator):
+    def function(*args, **kwargs):
+        return run(ind, *args, **kwargs)
+
+    sig = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+           for name, _ in ind.inputs]
+    sig += [inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=p.default)
+            for p in ind.params]
+    function.__signature__ = inspect.Signature(sig)
+    function.__name__ = function.__qualname__ = ind.name
+    function.__module__ = __name__
+    bounds = ", ".join(f"{p.name} in [{p.lo}, {p.hi}] (default {p.default})" for p in ind.params)
+    columns = ", ".join(col for _, col in ind.inputs)
+    function.__doc__ = (
+        f"{ind.summary} ({ind.group}), as {ind.reference}.\n\n"
+        f"Inputs: {', '.join(n for n, _ in ind.inputs)} (DataFrame columns: {columns}).\n"
+        f"Parameters: {bounds or 'none'}.\n"
+        f"Outputs: {', '.join(ind.outputs)}. Lookback at the defaults: "
+        f"{ind.lookback(**{p.name: p.default for p in ind.params})} rows (see lookback())."
+    )
+    return function
+
+
+for _ind in FUNCTIONS:
+    globals()[_ind.name] = _make(_ind)
+del _ind
+
+__all__ = [f.name for f in FUNCTIONS] + ["FUNCTIONS", "lookback", "get_functions"]
+
+
+def get_functions() -> list[str]:
+    """Names of all indicators, as ``talib.get_functions()``."""
+    return [f.name for f in FUNCTIONS]

@@ -1,0 +1,27 @@
+"""Project hygiene: lint clean, and the CLI's main job runs."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_ruff_clean():
+    ruff = shutil.which("ruff") or [sys.executable, "-m", "ruff"]
+    cmd = [ruff] if isinstance(ruff, str) else ruff
+    out = subprocess.run([*cmd, "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_cli_bench_and_verify_run():
+    bench = subprocess.run([sys.executable, "-m", "ftaccel", "bench", "--size", "20000",
+                            "--repeat", "1"], cwd=ROOT, capture_output=True, text=True,
+                           timeout=300)
+    assert bench.returncode == 0, bench.stderr
+    assert "SMA" in bench.stdout and "calculate_max_drawdown" in bench.stdout
+    verify = subprocess.run([sys.executable, "-m", "ftaccel", "verify"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "FAIL" not in verify.stdout

@@ -1,0 +1,25 @@
+"""Comparison helpers for the tests."""
+
+import numpy as np
+
+
+def assert_same_nan(actual, expected, what=""):
+    actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}"
+    diff = np.flatnonzero(np.isnan(actual) != np.isnan(expected))
+    assert diff.size == 0, f"{what}: NaN positions differ first at {diff[:5]}"
+
+
+def assert_close(actual, expected, rtol=1e-9, what=""):
+    """Same NaN positions and values within ``rtol`` relative (with an absolute floor of
+    ``rtol`` times the series' scale, for values that cross zero)."""
+    assert_same_nan(actual, expected, what)
+    actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    finite = np.isfinite(expected)
+    assert np.array_equal(np.isfinite(actual), finite), f"{what}: inf positions differ"
+    assert np.array_equal(actual[~finite & ~np.isnan(expected)],
+                          expected[~finite & ~np.isnan(expected)]), f"{what}: infs differ"
+    if finite.any():
+        scale = np.max(np.abs(expected[finite]))
+        np.testing.assert_allclose(actual[finite], expected[finite], rtol=rtol,
+                                   atol=rtol * scale, err_msg=what)
