@@ -16,67 +16,39 @@ code propagates it. Inputs are coerced to float64 (int, float32, lists accepted)
 period raises ValueError, a non-integer one TypeError, input arrays of different lengths
 ValueError.
 
-Every function is one row of :data:`FUNCTIONS`; its kernel is
-``ftaccel/kernels/indicators.py``, its numpy twin ``ftaccel/fallback/indicators.py``.
+Every function is one row of :data:`FUNCTIONS`:
+``ftaccel/_ta/<group>.py`` holds the rows; the kernels are in
+``ftaccel/kernels/indicators/<group>.py``, their numpy twins in
+``ftaccel/fallback/indicators/<group>.py``.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import pandas as pd
 
 from . import _backend
-from ._inputs import as_float_array, as_int_param, same_length
-
-_MAX_PERIOD = 100000
-
-
-@dataclass(frozen=True)
-class Param:
-    """An integer parameter: TA-Lib name, default and inclusive bounds."""
-
-    name: str
-    default: int
-    lo: int
-    hi: int = _MAX_PERIOD
-
-    def coerce(self, value) -> int:
-        return as_int_param(value, self.name, self.lo, self.hi, self.default)
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One TA-Lib function: the single place its interface is written down."""
-
-    name: str
-    group: str
-    summary: str
-    inputs: tuple[tuple[str, str], ...]  # (argument name, default DataFrame column)
-    params: tuple[Param, ...]
-    outputs: tuple[str, ...]
-    kernel: str
-    lookback: Callable[..., int]  # lookback(**params) -> NaN rows after the begin index
-
-    @property
-    def reference(self) -> str:
-        return f"talib.{self.name}"
-
-
-def _period(default, lo=2):
-    return Param("timeperiod", default, lo)
-
-
-_CLOSE = (("real", "close"),)
-
-FUNCTIONS: tuple[Indicator, ...] = (
-    Indicator("SMA", "Overlap Studies", "Simple Moving Average", _CLOSE, (_period(30, 1),),
-              ("real",), "sma", lambda timeperiod: timeperiod - 1),
-    Indicator("RSI", "Momentum Indicators", "Relative Strength Index", _CLOSE, (_period(14),),
-              ("real",), "rsi", lambda timeperiod: timeperiod),
+from ._inputs import as_float_array, same_length
+from ._ta import (  # noqa: F401  (Param: part of the table's interface)
+    Indicator,
+    Param,
+    cycle,
+    mathops,
+    momentum,
+    oscillators,
+    overlap,
+    price,
+    statistic,
+    volatility,
+    volume,
 )
+
+GROUP_MODULES = (overlap, oscillators, momentum, volume, volatility, statistic, price, mathops,
+                 cycle)
+#: every indicator, in TA-Lib's group order within each group module
+FUNCTIONS: tuple[Indicator, ...] = tuple(row for m in GROUP_MODULES for row in m.ROWS)
 BY_NAME = {f.name: f for f in FUNCTIONS}
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 
 FAMILIES = ("indicators", "metrics", "backtest")
 
@@ -45,13 +46,24 @@ def helper(func):
 
 
 def exports(family: str) -> dict[str, tuple[object, str]]:
-    """Return ``{exported_name: (python_function, signature)}`` of a family, sorted by name."""
+    """Return ``{exported_name: (python_function, signature)}`` of a family, sorted by name.
+
+    A family is a module, or a package whose submodules are all collected.
+    """
     if family not in FAMILIES:
         raise ValueError(f"unknown kernel family {family!r}; expected one of {FAMILIES}")
-    module = importlib.import_module(f"{__name__}.{family}")
+    root = importlib.import_module(f"{__name__}.{family}")
+    modules = [root]
+    if hasattr(root, "__path__"):
+        modules += [importlib.import_module(f"{root.__name__}.{info.name}")
+                    for info in pkgutil.iter_modules(root.__path__)]
     found = {}
-    for _, obj in inspect.getmembers(module, inspect.isfunction):
-        mark = getattr(obj, "__ftaccel_export__", None)
-        if mark is not None and obj.__module__ == module.__name__:
+    for module in modules:
+        for _, obj in inspect.getmembers(module, inspect.isfunction):
+            mark = getattr(obj, "__ftaccel_export__", None)
+            if mark is None or obj.__module__ != module.__name__:
+                continue
+            if mark[0] in found:
+                raise ValueError(f"kernel name {mark[0]!r} exported twice in {family}")
             found[mark[0]] = (obj, mark[1])
     return dict(sorted(found.items()))

@@ -1,0 +1,3 @@
+"""Cycle indicators: rows of the indicator table."""
+
+ROWS = ()

@@ -1,0 +1,3 @@
+"""Mathops indicators: rows of the indicator table."""
+
+ROWS = ()

@@ -1,0 +1,3 @@
+"""Oscillators indicators: rows of the indicator table."""
+
+ROWS = ()

@@ -1,0 +1,8 @@
+"""Overlap studies: rows of the indicator table."""
+
+from . import CLOSE, Indicator, period
+
+ROWS = (
+    Indicator("SMA", "Overlap Studies", "Simple Moving Average", CLOSE, (period(30, 1),),
+              ("real",), "sma", lambda timeperiod: timeperiod - 1),
+)

@@ -1,0 +1,3 @@
+"""Price indicators: rows of the indicator table."""
+
+ROWS = ()

@@ -1,0 +1,3 @@
+"""Statistic indicators: rows of the indicator table."""
+
+ROWS = ()

@@ -1,0 +1,3 @@
+"""Volatility indicators: rows of the indicator table."""
+
+ROWS = ()

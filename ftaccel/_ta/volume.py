@@ -1,0 +1,3 @@
+"""Volume indicators: rows of the indicator table."""
+
+ROWS = ()

@@ -1,0 +1,1 @@
+"""numpy/pandas versions of ``ftaccel.kernels.indicators.price``."""

@@ -1,0 +1,1 @@
+"""Hilbert-transform cycle indicators (HT_*), TA-Lib compatible."""

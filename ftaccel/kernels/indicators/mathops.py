@@ -1,0 +1,1 @@
+"""Math operators (MAX, MIN, SUM, MAXINDEX, MININDEX), TA-Lib compatible."""

@@ -1,0 +1,50 @@
+"""Momentum indicators, TA-Lib compatible."""
+
+import numpy as np
+
+from .. import export
+
+NAN = np.nan
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def rsi(real, start, timeperiod):
+    """Wilder's relative strength index, 0..100. Lookback ``timeperiod``.
+
+    A zero or NaN gain+loss total gives 0 (TA-Lib tests the total with ``> 0``).
+    """
+    n = real.shape[0]
+    out = np.empty(n)
+    first = start + timeperiod
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    inv_period = 1.0 / timeperiod
+    keep = timeperiod - 1.0
+    gain = 0.0
+    loss = 0.0
+    prev = real[start]
+    for i in range(start + 1, first + 1):
+        diff = real[i] - prev
+        prev = real[i]
+        up = diff if diff > 0.0 else 0.0
+        gain += up
+        loss += up - diff
+    loss *= inv_period
+    gain *= inv_period
+    total = gain + loss
+    out[first] = 100.0 * (gain / total) if total > 0.0 else 0.0
+    for i in range(first + 1, n):
+        diff = real[i] - prev
+        prev = real[i]
+        loss *= keep
+        gain *= keep
+        up = diff if diff > 0.0 else 0.0
+        gain += up
+        loss += up - diff
+        loss *= inv_period
+        gain *= inv_period
+        total = gain + loss
+        out[i] = 100.0 * (gain / total) if total > 0.0 else 0.0
+    return out

@@ -1,0 +1,1 @@
+"""Kernels behind ftaccel.qtpylib (technical.qtpylib's helpers, pandas semantics)."""

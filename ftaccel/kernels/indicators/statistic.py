@@ -1,0 +1,1 @@
+"""Statistic functions (STDDEV, VAR, LINEARREG family, TSF, CORREL, BETA), TA-Lib compatible."""

@@ -1,0 +1,1 @@
+"""Volatility indicators (TRANGE, ATR, NATR), TA-Lib compatible."""

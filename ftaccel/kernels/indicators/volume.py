@@ -1,0 +1,1 @@
+"""Volume indicators (OBV, AD, ADOSC), TA-Lib compatible."""
