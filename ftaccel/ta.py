@@ -27,6 +27,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from . import _backend
@@ -114,6 +115,9 @@ def run(ind: Indicator, *args, **kwargs):
     start = fam.call(f"first_valid{len(arrays)}", *arrays)
     result = fam.call(ind.kernel, *arrays, start, *params.values())
     outputs = result if isinstance(result, tuple) else (result,)
+    if ind.int_outputs:
+        outputs = tuple(o.astype(np.int32) if name in ind.int_outputs else o
+                        for name, o in zip(ind.outputs, outputs))
     if frame:
         if len(outputs) == 1:
             return pd.Series(outputs[0], index=index)

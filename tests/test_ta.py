@@ -26,8 +26,9 @@ def param_cases(ind):
     base = {p.name: p.default for p in ind.params}
     cases = [dict(base)]
     for p in ind.params:
-        for value in (p.lo, p.lo + 1, 200):
-            if p.lo <= value <= p.hi:
+        values = (p.lo, p.lo + 1, 200) if p.kind == "int" else (0.0, 0.5, 1.5, -1.0, 3.0)
+        for value in values:
+            if p.lo <= value <= p.hi and value != p.default:
                 cases.append({**base, p.name: value})
     return cases
 
@@ -112,7 +113,21 @@ def test_interface_matches_talib(ind):
 def test_parameter_bounds_match_talib(ind):
     x = inputs_from(100 + np.random.default_rng(2).random(300), ind)
     for p in ind.params:
+        if p.kind == "float":
+            for bad in (p.lo - abs(p.lo) - 1, p.hi + abs(p.hi) + 1):
+                with pytest.raises(Exception):  # noqa: B017 - TA-Lib raises a bare Exception
+                    reference(ind, x, {p.name: bad})
+            for bad in (p.lo - abs(p.lo) - 1, p.hi + abs(p.hi) + 1, np.nan, np.inf):
+                with pytest.raises(ValueError, match=p.name):
+                    getattr(ta, ind.name)(*x, **{p.name: bad})
+            for bad in ("14", None, [3]):
+                with pytest.raises(TypeError, match=p.name):
+                    getattr(ta, ind.name)(*x, **{p.name: bad})
+            check(ind, x, {p.name: -4e37}, f"{ind.name} {p.name}=TA_REAL_DEFAULT")
+            continue
         for bad in (p.lo - 1, p.hi + 1, -5):
+            if p.lo <= bad <= p.hi:
+                continue
             with pytest.raises(Exception):  # noqa: B017 - TA-Lib raises a bare Exception
                 reference(ind, x, {p.name: bad})
             with pytest.raises(ValueError, match=p.name):
@@ -121,7 +136,7 @@ def test_parameter_bounds_match_talib(ind):
             with pytest.raises(TypeError, match=p.name):
                 getattr(ta, ind.name)(*x, **{p.name: bad})
         # whole floats and TA-Lib's INT_MIN "default" marker are accepted as TA-Lib does
-        for ok in (float(max(p.lo, 3)), -(2**31)):
+        for ok in (float(max(p.lo, min(3, p.hi))), -(2**31)):
             check(ind, x, {p.name: ok}, f"{ind.name} {p.name}={ok}")
 
 
@@ -263,7 +278,9 @@ def test_compiled_equals_fallback_hypothesis(ind, data):
     elements = st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.just(np.nan),
                          st.just(np.inf), st.just(-np.inf), st.just(0.0))
     arrays = [data.draw(hnp.arrays(np.float64, n, elements=elements)) for _ in ind.inputs]
-    params = {p.name: data.draw(st.integers(p.lo, min(p.hi, 40))) for p in ind.params}
+    params = {p.name: (data.draw(st.integers(p.lo, min(p.hi, 40))) if p.kind == "int"
+                       else data.draw(st.floats(max(p.lo, -5.0), min(p.hi, 5.0))))
+              for p in ind.params}
     fam = _backend.family("indicators")
     saved = fam.backend
     try:

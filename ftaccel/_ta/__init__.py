@@ -11,21 +11,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .._inputs import as_int_param
+from .._inputs import as_float_param, as_int_param
+
+REAL_DEFAULT = -4e37  # TA-Lib's TA_REAL_DEFAULT
+REAL_MAX = 3e37  # TA-Lib's bound for "any real" parameters
 
 _MAX_PERIOD = 100000
 
 
 @dataclass(frozen=True)
 class Param:
-    """An integer parameter: TA-Lib name, default and inclusive bounds."""
+    """A parameter: TA-Lib name, default and inclusive bounds; ``kind`` int or float.
+
+    Integers accept TA-Lib's ``-2**31`` marker for "default"; floats accept TA-Lib's
+    ``-4e37`` marker (``TA_REAL_DEFAULT``) likewise.
+    """
 
     name: str
-    default: int
-    lo: int
-    hi: int = _MAX_PERIOD
+    default: int | float
+    lo: int | float
+    hi: int | float = _MAX_PERIOD
+    kind: str = "int"
 
-    def coerce(self, value) -> int:
+    def coerce(self, value):
+        if self.kind == "float":
+            if value == REAL_DEFAULT:
+                return float(self.default)
+            return as_float_param(value, self.name, self.lo, self.hi)
         return as_int_param(value, self.name, self.lo, self.hi, self.default)
 
 
@@ -41,10 +53,16 @@ class Indicator:
     outputs: tuple[str, ...]
     kernel: str
     lookback: Callable[..., int]  # lookback(**params) -> NaN rows after the begin index
+    int_outputs: tuple[str, ...] = ()  # outputs TA-Lib returns as int32 (0 in the lookback)
 
     @property
     def reference(self) -> str:
         return f"talib.{self.name}"
+
+
+def real(name, default, lo=-REAL_MAX, hi=REAL_MAX):
+    """A float parameter (TA-Lib's ``TA_Real`` options)."""
+    return Param(name, float(default), lo, hi, "float")
 
 
 def period(default, lo=2, name="timeperiod"):
