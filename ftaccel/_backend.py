@@ -139,12 +139,6 @@ class Family:
         except Exception as exc:  # pragma: no cover - a module built by an old build script
             return {"error": f"{type(exc).__name__}: {exc}"}
 
-    def kernels(self) -> list[str]:
-        from inspect import isfunction
-
-        return sorted(k for k, v in vars(self.fallback).items()
-                      if isfunction(v) and not k.startswith("_"))
-
     def info(self) -> dict:
         return {
             "backend": self.backend,

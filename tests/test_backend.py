@@ -21,8 +21,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run_python(code: str, **env) -> str:
-    full_env = {**os.environ, **env}
-    full_env.pop("FTACCEL_BACKEND", None) if "FTACCEL_BACKEND" not in env else None
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("FTACCEL_BACKEND")}
+    full_env.update(env)
     out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
                          text=True, env=full_env, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stderr
