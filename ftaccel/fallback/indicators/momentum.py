@@ -32,3 +32,38 @@ def rsi(real, start, timeperiod):
         values[max(bad[0] - timeperiod + 1, 0) :] = 0.0
     out[first:] = values
     return out
+
+
+def _shifted(real, start, timeperiod):
+    """(current, previous) pairs of the computed rows, and the output with its NaN head."""
+    n = real.shape[0]
+    first = min(start + timeperiod, n)
+    out = _nan_head(n, first)
+    return real[first:], real[first - timeperiod : n - timeperiod], out, first
+
+
+def mom(real, start, timeperiod):
+    cur, prev, out, first = _shifted(real, start, timeperiod)
+    with np.errstate(invalid="ignore"):
+        out[first:] = cur - prev
+    return out
+
+
+def _ratio_of_change(real, start, timeperiod, formula):
+    cur, prev, out, first = _shifted(real, start, timeperiod)
+    zero = prev == 0.0
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        out[first:] = np.where(zero, 0.0, formula(cur, np.where(zero, 1.0, prev)))
+    return out
+
+
+def roc(real, start, timeperiod):
+    return _ratio_of_change(real, start, timeperiod, lambda c, p: (c / p - 1.0) * 100.0)
+
+
+def rocp(real, start, timeperiod):
+    return _ratio_of_change(real, start, timeperiod, lambda c, p: (c - p) / p)
+
+
+def rocr(real, start, timeperiod):
+    return _ratio_of_change(real, start, timeperiod, lambda c, p: c / p)

@@ -48,3 +48,55 @@ def rsi(real, start, timeperiod):
         total = gain + loss
         out[i] = 100.0 * (gain / total) if total > 0.0 else 0.0
     return out
+
+
+# -- differences over `timeperiod` rows: lookback `timeperiod` ----------------------------
+@export("f8[::1](f8[::1], i8, i8)")
+def mom(real, start, timeperiod):
+    """Momentum: real[i] - real[i - timeperiod]."""
+    n = real.shape[0]
+    out = np.empty(n)
+    first = min(start + timeperiod, n)
+    out[:first] = NAN
+    for i in range(first, n):
+        out[i] = real[i] - real[i - timeperiod]
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def roc(real, start, timeperiod):
+    """Rate of change in percent: (real / previous - 1) * 100; 0 where previous is 0."""
+    n = real.shape[0]
+    out = np.empty(n)
+    first = min(start + timeperiod, n)
+    out[:first] = NAN
+    for i in range(first, n):
+        prev = real[i - timeperiod]
+        out[i] = (real[i] / prev - 1.0) * 100.0 if prev != 0.0 else 0.0
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def rocp(real, start, timeperiod):
+    """Rate of change as a ratio: (real - previous) / previous; 0 where previous is 0."""
+    n = real.shape[0]
+    out = np.empty(n)
+    first = min(start + timeperiod, n)
+    out[:first] = NAN
+    for i in range(first, n):
+        prev = real[i - timeperiod]
+        out[i] = (real[i] - prev) / prev if prev != 0.0 else 0.0
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def rocr(real, start, timeperiod):
+    """Rate of change ratio: real / previous; 0 where previous is 0."""
+    n = real.shape[0]
+    out = np.empty(n)
+    first = min(start + timeperiod, n)
+    out[:first] = NAN
+    for i in range(first, n):
+        prev = real[i - timeperiod]
+        out[i] = real[i] / prev if prev != 0.0 else 0.0
+    return out
