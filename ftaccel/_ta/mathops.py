@@ -1,3 +1,14 @@
-"""Mathops indicators: rows of the indicator table."""
+"""Math operators: rows of the indicator table."""
 
-ROWS = ()
+from . import CLOSE, Indicator, period
+
+G = "Math Operators"
+
+ROWS = (
+    Indicator("MAX", G, "Highest value over a specified period", CLOSE, (period(30),),
+              ("real",), "max_", lambda timeperiod: timeperiod - 1),
+    Indicator("MIN", G, "Lowest value over a specified period", CLOSE, (period(30),),
+              ("real",), "min_", lambda timeperiod: timeperiod - 1),
+    Indicator("SUM", G, "Summation", CLOSE, (period(30),), ("real",), "sum_",
+              lambda timeperiod: timeperiod - 1),
+)

@@ -1,1 +1,90 @@
-"""Math operators (MAX, MIN, SUM, MAXINDEX, MININDEX), TA-Lib compatible."""
+"""Math operators over a rolling window (MAX, MIN, SUM), TA-Lib compatible.
+
+Lookback ``timeperiod - 1``. MAX/MIN use TA-Lib's block scan, so NaN behaves as in
+TA-Lib (a NaN is never greater or smaller, but sticks when a block scan starts on it).
+SUM keeps TA-Lib's running total: a NaN entering it makes every later value NaN.
+"""
+
+import numpy as np
+
+from .. import export, helper
+
+NAN = np.nan
+
+
+@helper
+def _extreme(real, start, timeperiod, sign):
+    # Van Herk / Gil-Werman block scan, as TA-Lib: per block of `timeperiod` rows, a
+    # backward suffix maximum and the next block's forward prefix maximum, combined.
+    # Comparisons keep the incumbent, so a NaN only wins when it starts a scan.
+    n = real.shape[0]
+    out = np.empty(n)
+    first = start + timeperiod - 1
+    out[: min(first, n)] = NAN
+    if first >= n:
+        return out
+    suf = np.empty(timeperiod)
+    pre = np.empty(timeperiod)
+    block = start
+    today = first
+    while today < n:
+        i = block + timeperiod - 1
+        best = real[i] * sign
+        suf[timeperiod - 1] = best
+        while i > block:
+            i -= 1
+            tmp = real[i] * sign
+            if tmp > best:
+                best = tmp
+            suf[i - block] = best
+        out[today] = suf[0] * sign
+        today += 1
+        if today < n:
+            avail = min(n - (block + timeperiod), timeperiod - 1)
+            best = real[block + timeperiod] * sign
+            pre[0] = best
+            for j in range(1, avail):
+                tmp = real[block + timeperiod + j] * sign
+                if tmp > best:
+                    best = tmp
+                pre[j] = best
+            for m in range(1, avail + 1):
+                best = suf[m]
+                if pre[m - 1] > best:
+                    best = pre[m - 1]
+                out[today] = best * sign
+                today += 1
+        block += timeperiod
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def max_(real, start, timeperiod):
+    """Highest value over the last ``timeperiod`` rows."""
+    return _extreme(real, start, timeperiod, 1.0)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def min_(real, start, timeperiod):
+    """Lowest value over the last ``timeperiod`` rows."""
+    return _extreme(real, start, timeperiod, -1.0)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def sum_(real, start, timeperiod):
+    """Sum over the last ``timeperiod`` rows (running total)."""
+    n = real.shape[0]
+    out = np.empty(n)
+    first = start + timeperiod - 1
+    out[: min(first, n)] = NAN
+    total = 0.0
+    for i in range(start, min(first, n)):
+        total += real[i]
+    trailing = start
+    for i in range(first, n):
+        total += real[i]
+        value = total
+        total -= real[trailing]
+        trailing += 1
+        out[i] = value
+    return out
