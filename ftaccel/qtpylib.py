@@ -1,7 +1,9 @@
 """technical.qtpylib's helpers with the same signatures and results, heavy parts compiled.
 
 Done so far: typical_price, mid_price, true_range, atr (exp=False), crossed, crossed_above,
-crossed_below, rolling_mean, rolling_std, rolling_min, rolling_max, sma.
+crossed_below, rolling_mean, rolling_std, rolling_min, rolling_max, sma,
+rolling_weighted_mean, vwap, rolling_vwap, rsi, macd, bollinger_bands, returns, log_returns,
+zscore, heikinashi.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from ._backend import family
 from ._inputs import as_float_array
 
 __all__ = ["typical_price", "mid_price", "true_range", "atr", "crossed", "crossed_above",
-           "crossed_below", "rolling_mean", "rolling_std", "rolling_min", "rolling_max", "sma"]
+           "crossed_below", "rolling_mean", "rolling_std", "rolling_min", "rolling_max", "sma",
+           "rolling_weighted_mean", "vwap", "rolling_vwap", "rsi", "macd", "bollinger_bands",
+           "returns", "log_returns", "zscore", "heikinashi"]
 
 
 def _window(window, name="window") -> int:
@@ -53,9 +57,10 @@ def true_range(bars):
 
 
 def atr(bars, window=14, exp=False):
+    tr = true_range(bars)
     if exp:
-        raise NotImplementedError("atr(exp=True) is not available yet in ftaccel.qtpylib")
-    return pd.Series(rolling_mean(true_range(bars), _window(window)))
+        return pd.Series(rolling_weighted_mean(tr, window))
+    return pd.Series(rolling_mean(tr, _window(window)))
 
 
 def crossed(series1, series2, direction=None):
@@ -126,3 +131,89 @@ def rolling_max(series, window=14, min_periods=None):
 
 def sma(series, window=200, min_periods=None):
     return rolling_mean(series, window=window, min_periods=min_periods)
+
+
+def rolling_weighted_mean(series, window=200, min_periods=None):
+    window = _window(window)
+    min_periods = window if min_periods is None else min_periods
+    if not isinstance(series, pd.Series):
+        series = pd.Series(series)
+    return series.ewm(span=window, min_periods=min_periods).mean()
+
+
+def vwap(bars):
+    raise ValueError(
+        "using `qtpylib.vwap` facilitates lookahead bias. Please use "
+        "`qtpylib.rolling_vwap` instead, which calculates vwap in a rolling manner."
+    )
+
+
+def rolling_vwap(bars, window=200, min_periods=None):
+    _bars(bars, "high", "low", "close", "volume")
+    window = _window(window)
+    min_periods = window if min_periods is None else min_periods
+    typical = (bars["high"] + bars["low"] + bars["close"]) / 3
+    volume = bars["volume"]
+    left = (volume * typical).rolling(window=window, min_periods=min_periods).sum()
+    right = volume.rolling(window=window, min_periods=min_periods).sum()
+    return (pd.Series(index=bars.index, data=(left / right))
+            .replace([np.inf, -np.inf], float("NaN")).ffill())
+
+
+def rsi(series, window=14):
+    if not isinstance(series, pd.Series):
+        raise TypeError(f"series must be a pandas Series, got {type(series).__name__}")
+    window = _window(window)
+    out = family("indicators").call("qt_rsi", as_float_array(series, "series"), window)
+    return pd.Series(index=series.index, data=out)
+
+
+def macd(series, fast=3, slow=10, smooth=16):
+    macd_line = (rolling_weighted_mean(series, window=fast)
+                 - rolling_weighted_mean(series, window=slow))
+    signal = rolling_weighted_mean(macd_line, window=smooth)
+    histogram = macd_line - signal
+    return pd.DataFrame(index=series.index, data={
+        "macd": macd_line.values, "signal": signal.values, "histogram": histogram.values})
+
+
+def bollinger_bands(series, window=20, stds=2):
+    ma = rolling_mean(series, window=window, min_periods=1)
+    std = rolling_std(series, window=window, min_periods=1)
+    upper = ma + std * stds
+    lower = ma - std * stds
+    return pd.DataFrame(index=series.index, data={"upper": upper, "mid": ma, "lower": lower})
+
+
+def returns(series):
+    res = (series / series.shift(1) - 1).replace([np.inf, -np.inf], float("NaN"))
+    return pd.Series(index=series.index, data=res)
+
+
+def log_returns(series):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = np.log(series / series.shift(1)).replace([np.inf, -np.inf], float("NaN"))
+    return pd.Series(index=series.index, data=res)
+
+
+def zscore(bars, window=20, stds=1, col="close"):
+    window = _window(window)
+    values = as_float_array(bars[col], col)
+    std = family("indicators").call("qt_window_stat", values, window, 1)
+    mean = family("indicators").call("qt_window_stat", values, window, -1)
+    return (bars[col] - mean) / (std * stds)
+
+
+def heikinashi(bars):
+    _bars(bars, "open", "high", "low", "close")
+    ha_close = (bars["open"] + bars["high"] + bars["low"] + bars["close"]) / 4
+    ha_open = pd.Series(family("indicators").call(
+        "qt_ha_open", as_float_array(bars["open"], "open"), as_float_array(bars["close"], "close"),
+        as_float_array(ha_close, "ha_close")), index=bars.index)
+    frame = pd.DataFrame({"high": bars["high"], "ha_open": ha_open, "ha_close": ha_close,
+                          "low": bars["low"]}, index=bars.index)
+    return pd.DataFrame(index=bars.index, data={
+        "open": ha_open,
+        "high": frame[["high", "ha_open", "ha_close"]].max(axis=1),
+        "low": frame[["low", "ha_open", "ha_close"]].min(axis=1),
+        "close": ha_close})

@@ -62,3 +62,24 @@ def test_bad_input():
         qt.rolling_mean(pd.Series(np.ones(5)), 2.5)
     with pytest.raises(ValueError):
         qt.rolling_mean(np.ones((300, 2)), 14)
+
+
+@pytest.mark.parametrize("fn,kw", [("rsi", {}), ("rsi", {"window": 5}), ("macd", {}),
+                                   ("bollinger_bands", {}), ("returns", {}),
+                                   ("log_returns", {}), ("rolling_weighted_mean", {})])
+def test_series_functions(backend, real_candles, fn, kw):
+    for _, df in _frames(real_candles):
+        _eq(getattr(qt, fn)(df["close"], **kw), getattr(ref, fn)(df["close"], **kw))
+
+
+@pytest.mark.parametrize("fn,kw", [("heikinashi", {}), ("zscore", {}), ("rolling_vwap", {}),
+                                   ("rolling_vwap", {"window": 20, "min_periods": 3}),
+                                   ("atr", {"exp": True})])
+def test_frame_functions(backend, real_candles, fn, kw):
+    for _, df in _frames(real_candles):
+        _eq(getattr(qt, fn)(df, **kw), getattr(ref, fn)(df, **kw))
+
+
+def test_vwap_refuses():
+    with pytest.raises(ValueError, match="lookahead"):
+        qt.vwap(pd.DataFrame({"close": [1.0]}))

@@ -49,3 +49,50 @@ def qt_window_stat(real, window, ddof_std):
                 ss += d * d
             out[i] = np.sqrt(ss / (window - ddof_std))
     return out
+
+
+@export("f8[::1](f8[::1], i8)")
+def qt_rsi(real, window):
+    """qtpylib's rsi: seed of window+1 deltas over window, then Wilder smoothing."""
+    n = real.shape[0]
+    out = np.zeros(n)
+    if n < 2:
+        return out
+    ups = 0.0
+    downs = 0.0
+    for k in range(min(window + 1, n - 1)):
+        d = real[k + 1] - real[k]
+        if d > 0:
+            ups += d
+        elif d < 0:
+            downs -= d
+    ups = ups / window
+    downs = downs / window
+    first = 100.0 - 100.0 / (1.0 + ups / downs)
+    for i in range(min(window, n)):
+        out[i] = first
+    for i in range(window, n):
+        d = real[i] - real[i - 1]
+        if d > 0:
+            upval = d
+            downval = 0.0
+        else:
+            upval = 0.0
+            downval = -d
+        ups = (ups * (window - 1) + upval) / window
+        downs = (downs * (window - 1.0) + downval) / window
+        out[i] = 100.0 - 100.0 / (1.0 + ups / downs)
+    return out
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1])")
+def qt_ha_open(open_, close, ha_close):
+    """Heikin-Ashi open: (open0 + close0)/2, then mean of the previous HA open and close."""
+    n = open_.shape[0]
+    out = np.empty(n)
+    if n == 0:
+        return out
+    out[0] = (open_[0] + close[0]) / 2
+    for i in range(1, n):
+        out[i] = (out[i - 1] + ha_close[i - 1]) / 2
+    return out
