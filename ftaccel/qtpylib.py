@@ -3,7 +3,8 @@
 Done so far: typical_price, mid_price, true_range, atr (exp=False), crossed, crossed_above,
 crossed_below, rolling_mean, rolling_std, rolling_min, rolling_max, sma,
 rolling_weighted_mean, vwap, rolling_vwap, rsi, macd, bollinger_bands, returns, log_returns,
-zscore, heikinashi.
+zscore, heikinashi, wma, hma, hull_moving_average, weighted_bollinger_bands,
+keltner_channel, roc, cci, stoch, zlema, pvt, chopiness.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from ._inputs import as_float_array
 __all__ = ["typical_price", "mid_price", "true_range", "atr", "crossed", "crossed_above",
            "crossed_below", "rolling_mean", "rolling_std", "rolling_min", "rolling_max", "sma",
            "rolling_weighted_mean", "vwap", "rolling_vwap", "rsi", "macd", "bollinger_bands",
-           "returns", "log_returns", "zscore", "heikinashi"]
+           "returns", "log_returns", "zscore", "heikinashi", "wma", "hma",
+           "hull_moving_average", "weighted_bollinger_bands", "keltner_channel", "roc", "cci",
+           "stoch", "zlema", "pvt", "chopiness"]
 
 
 def _window(window, name="window") -> int:
@@ -134,7 +137,8 @@ def sma(series, window=200, min_periods=None):
 
 
 def rolling_weighted_mean(series, window=200, min_periods=None):
-    window = _window(window)
+    if isinstance(window, (bool, np.bool_)) or not isinstance(window, (int, float, np.number)):
+        raise TypeError(f"window must be a number, got {type(window).__name__}")
     min_periods = window if min_periods is None else min_periods
     if not isinstance(series, pd.Series):
         series = pd.Series(series)
@@ -217,3 +221,83 @@ def heikinashi(bars):
         "high": frame[["high", "ha_open", "ha_close"]].max(axis=1),
         "low": frame[["low", "ha_open", "ha_close"]].min(axis=1),
         "close": ha_close})
+
+
+def hull_moving_average(series, window=200, min_periods=None):
+    min_periods = window if min_periods is None else min_periods
+    ma = (2 * rolling_weighted_mean(series, window / 2, min_periods)
+          - rolling_weighted_mean(series, window, min_periods))
+    return rolling_weighted_mean(ma, np.sqrt(window), min_periods)
+
+
+def wma(series, window=200, min_periods=None):
+    return rolling_weighted_mean(series, window=window, min_periods=min_periods)
+
+
+def hma(series, window=200, min_periods=None):
+    return hull_moving_average(series, window=window, min_periods=min_periods)
+
+
+def weighted_bollinger_bands(series, window=20, stds=2):
+    ema = rolling_weighted_mean(series, window=window)
+    std = rolling_std(series, window=window)
+    upper = ema + std * stds
+    lower = ema - std * stds
+    return pd.DataFrame(index=series.index, data={
+        "upper": upper.values, "mid": ema.values, "lower": lower.values})
+
+
+def keltner_channel(bars, window=14, atrs=2):
+    typical_mean = rolling_mean(typical_price(bars), window)
+    atrval = atr(bars, window) * atrs
+    upper = typical_mean + atrval
+    lower = typical_mean - atrval
+    return pd.DataFrame(index=bars.index, data={
+        "upper": upper.values, "mid": typical_mean.values, "lower": lower.values})
+
+
+def roc(series, window=14):
+    res = (series - series.shift(window)) / series.shift(window)
+    return pd.Series(index=series.index, data=res)
+
+
+def cci(series, window=14):
+    price = typical_price(series)
+    typical_mean = rolling_mean(price, window)
+    res = (price - typical_mean) / (0.015 * np.std(typical_mean))
+    return pd.Series(index=series.index, data=res)
+
+
+def stoch(df, window=14, d=3, k=3, fast=False):
+    _bars(df, "high", "low", "close")
+    my_df = pd.DataFrame(index=df.index)
+    my_df["rolling_max"] = df["high"].rolling(window).max()
+    my_df["rolling_min"] = df["low"].rolling(window).min()
+    my_df["fast_k"] = (100 * (df["close"] - my_df["rolling_min"])
+                       / (my_df["rolling_max"] - my_df["rolling_min"]))
+    my_df["fast_d"] = my_df["fast_k"].rolling(d).mean()
+    if fast:
+        return my_df.loc[:, ["fast_k", "fast_d"]]
+    my_df["slow_k"] = my_df["fast_k"].rolling(k).mean()
+    my_df["slow_d"] = my_df["slow_k"].rolling(d).mean()
+    return my_df.loc[:, ["slow_k", "slow_d"]]
+
+
+def zlema(series, window, min_periods=None):
+    min_periods = window if min_periods is None else min_periods
+    lag = (window - 1) // 2
+    series = 2 * series - series.shift(lag)
+    return wma(series, lag, min_periods)
+
+
+def pvt(bars):
+    _bars(bars, "close", "volume")
+    trend = ((bars["close"] - bars["close"].shift(1)) / bars["close"].shift(1)) * bars["volume"]
+    return trend.cumsum()
+
+
+def chopiness(bars, window=14):
+    atrsum = true_range(bars).rolling(window).sum()
+    highs = bars["high"].rolling(window).max()
+    lows = bars["low"].rolling(window).min()
+    return 100 * np.log10(atrsum / (highs - lows)) / np.log10(window)

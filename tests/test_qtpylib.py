@@ -83,3 +83,20 @@ def test_frame_functions(backend, real_candles, fn, kw):
 def test_vwap_refuses():
     with pytest.raises(ValueError, match="lookahead"):
         qt.vwap(pd.DataFrame({"close": [1.0]}))
+
+
+@pytest.mark.parametrize("fn,kw", [("wma", {"window": 20}), ("hma", {"window": 16}),
+                                   ("hull_moving_average", {"window": 9}),
+                                   ("weighted_bollinger_bands", {}), ("roc", {}),
+                                   ("zlema", {"window": 21})])
+def test_more_series_functions(backend, real_candles, fn, kw):
+    for _, df in _frames(real_candles):
+        _eq(getattr(qt, fn)(df["close"], **kw), getattr(ref, fn)(df["close"], **kw))
+
+
+@pytest.mark.parametrize("fn,kw", [("keltner_channel", {}), ("cci", {}), ("stoch", {}),
+                                   ("stoch", {"fast": True}), ("pvt", {}), ("chopiness", {})])
+def test_more_frame_functions(backend, real_candles, fn, kw):
+    for _, df in _frames(real_candles):
+        with np.errstate(all="ignore"):
+            _eq(getattr(qt, fn)(df, **kw), getattr(ref, fn)(df, **kw))
