@@ -209,6 +209,8 @@ def zscore(bars, window=20, stds=1, col="close"):
 
 
 def heikinashi(bars):
+    """Heikin-Ashi candles. Positional: technical's uses ``bars.at[0, ...]`` and raises
+    KeyError unless the index holds the label 0 (e.g. a DatetimeIndex); this one works."""
     _bars(bars, "open", "high", "low", "close")
     ha_close = (bars["open"] + bars["high"] + bars["low"] + bars["close"]) / 4
     ha_open = pd.Series(family("indicators").call(
