@@ -5,4 +5,6 @@ from . import CLOSE, Indicator, period
 ROWS = (
     Indicator("SMA", "Overlap Studies", "Simple Moving Average", CLOSE, (period(30, 1),),
               ("real",), "sma", lambda timeperiod: timeperiod - 1),
+    Indicator("EMA", "Overlap Studies", "Exponential Moving Average", CLOSE, (period(30, 1),),
+              ("real",), "ema", lambda timeperiod: timeperiod - 1),
 )

@@ -23,3 +23,51 @@ def sma(real, start, timeperiod):
         poisoned = j if np.isnan(x[j]) else j + timeperiod
         out[max(first, start + poisoned) :] = np.nan
     return out
+
+
+def ema(real, start, timeperiod):
+    n = real.shape[0]
+    first = start + timeperiod - 1
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    if timeperiod == 1:
+        out[first:] = real[first:]
+        return out
+    import pandas as pd
+
+    x = real[first:].copy()
+    with np.errstate(invalid="ignore", over="ignore"):
+        x[0] = real[start : first + 1].sum() / timeperiod
+    s = pd.Series(x).ewm(alpha=2.0 / (timeperiod + 1), adjust=False, ignore_na=False).mean()
+    res = np.array(s, dtype=float)
+    bad = np.flatnonzero(~np.isfinite(x))
+    if bad.size:
+        # a non-finite value enters the recursion: inf stays inf at that row, NaN after
+        j = bad[0]
+        res[j] = np.nan if np.isnan(x[j]) else x[j]
+        res[j + 1 :] = np.nan
+    out[first:] = res
+    return out
+
+
+def wma(real, start, timeperiod):
+    n = real.shape[0]
+    first = start + timeperiod - 1
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    x = real[start:]
+    if timeperiod == 1:
+        out[first:] = x
+        return out
+    weights = np.arange(1, timeperiod + 1, dtype=float)
+    windows = np.lib.stride_tricks.sliding_window_view(x, timeperiod)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out[first:] = windows @ weights / weights.sum()
+    bad = np.flatnonzero(~np.isfinite(x))
+    if bad.size:
+        j = bad[0]
+        poisoned = j if np.isnan(x[j]) else j + 1
+        out[max(first, start + poisoned) :] = np.nan
+    return out

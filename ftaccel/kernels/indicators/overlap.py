@@ -28,3 +28,65 @@ def sma(real, start, timeperiod):
         trailing += 1
         out[i] = value / timeperiod
     return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def ema(real, start, timeperiod):
+    """Exponential moving average, k = 2/(timeperiod+1), seeded with the SMA of the
+    first ``timeperiod`` values. Lookback ``timeperiod - 1``; a NaN poisons the rest
+    (``timeperiod == 1`` copies the input, as TA-Lib does)."""
+    n = real.shape[0]
+    out = np.empty(n)
+    first = start + timeperiod - 1
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    if timeperiod == 1:
+        for i in range(first, n):
+            out[i] = real[i]
+        return out
+    k = 2.0 / (timeperiod + 1)
+    total = 0.0
+    for i in range(start, first + 1):
+        total += real[i]
+    prev = total / timeperiod
+    out[first] = prev
+    for i in range(first + 1, n):
+        prev = (real[i] - prev) * k + prev
+        out[i] = prev
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def wma(real, start, timeperiod):
+    """Linearly weighted moving average (weights 1..timeperiod). Lookback ``timeperiod - 1``."""
+    n = real.shape[0]
+    out = np.empty(n)
+    first = start + timeperiod - 1
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    if timeperiod == 1:
+        for i in range(first, n):
+            out[i] = real[i]
+        return out
+    divider = timeperiod * (timeperiod + 1) / 2.0
+    psum = 0.0
+    psub = 0.0
+    w = 1
+    for i in range(start, first):
+        psub += real[i]
+        psum += real[i] * w
+        w += 1
+    trailing = start
+    for i in range(first, n):
+        v = real[i]
+        psub += v
+        psum += v * timeperiod
+        out[i] = psum / divider
+        psum -= psub
+        psub -= real[trailing]
+        trailing += 1
+    return out
