@@ -7,4 +7,6 @@ ROWS = (
               ("real",), "sma", lambda timeperiod: timeperiod - 1),
     Indicator("EMA", "Overlap Studies", "Exponential Moving Average", CLOSE, (period(30, 1),),
               ("real",), "ema", lambda timeperiod: timeperiod - 1),
+    Indicator("WMA", "Overlap Studies", "Weighted Moving Average", CLOSE, (period(30, 1),),
+              ("real",), "wma", lambda timeperiod: timeperiod - 1),
 )

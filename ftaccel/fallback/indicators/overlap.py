@@ -65,9 +65,19 @@ def wma(real, start, timeperiod):
     windows = np.lib.stride_tricks.sliding_window_view(x, timeperiod)
     with np.errstate(invalid="ignore", over="ignore"):
         out[first:] = windows @ weights / weights.sum()
-    bad = np.flatnonzero(~np.isfinite(x))
-    if bad.size:
-        j = bad[0]
-        poisoned = j if np.isnan(x[j]) else j + 1
-        out[max(first, start + poisoned) :] = np.nan
+    # TA-Lib keeps running sums but rebuilds them from the window every 8*timeperiod
+    # outputs: a non-finite value spoils its segment (NaN from where it enters, inf one
+    # row later) until the next rebuild.
+    finite = np.isfinite(real)
+    if finite[start:].all():
+        return out
+    block = 8 * timeperiod
+    bounds = [first, *range(first + block - 1, n, block), n]
+    for r, r_next in zip(bounds[:-1], bounds[1:]):
+        lo = r - timeperiod + 1 if r > first else start
+        bad = np.flatnonzero(~finite[lo:r_next])
+        if bad.size:
+            j = lo + bad[0]
+            from_ = max(r, j) if np.isnan(real[j]) else max(r, j) + 1
+            out[from_:r_next] = np.nan
     return out

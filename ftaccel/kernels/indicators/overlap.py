@@ -60,7 +60,11 @@ def ema(real, start, timeperiod):
 
 @export("f8[::1](f8[::1], i8, i8)")
 def wma(real, start, timeperiod):
-    """Linearly weighted moving average (weights 1..timeperiod). Lookback ``timeperiod - 1``."""
+    """Linearly weighted moving average (weights 1..timeperiod). Lookback ``timeperiod - 1``.
+
+    Like TA-Lib 0.8 the running sums are rebuilt from the window every ``8 * timeperiod``
+    outputs, so a NaN/inf spoils the output only until the next rebuild.
+    """
     n = real.shape[0]
     out = np.empty(n)
     first = start + timeperiod - 1
@@ -73,6 +77,7 @@ def wma(real, start, timeperiod):
             out[i] = real[i]
         return out
     divider = timeperiod * (timeperiod + 1) / 2.0
+    block = 8 * timeperiod
     psum = 0.0
     psub = 0.0
     w = 1
@@ -82,6 +87,19 @@ def wma(real, start, timeperiod):
         w += 1
     trailing = start
     for i in range(first, n):
+        if (i - first) % block == block - 1:
+            psub = 0.0
+            psum = 0.0
+            w = 1
+            for j in range(i - timeperiod + 1, i + 1):
+                psub += real[j]
+                psum += real[j] * w
+                w += 1
+            out[i] = psum / divider
+            psum -= psub
+            psub -= real[trailing]
+            trailing += 1
+            continue
         v = real[i]
         psub += v
         psum += v * timeperiod
