@@ -9,4 +9,8 @@ ROWS = (
               ("real",), "ema", lambda timeperiod: timeperiod - 1),
     Indicator("WMA", "Overlap Studies", "Weighted Moving Average", CLOSE, (period(30, 1),),
               ("real",), "wma", lambda timeperiod: timeperiod - 1),
+    Indicator("DEMA", "Overlap Studies", "Double Exponential Moving Average", CLOSE,
+              (period(30, 1),), ("real",), "dema", lambda timeperiod: 2 * (timeperiod - 1)),
+    Indicator("TEMA", "Overlap Studies", "Triple Exponential Moving Average", CLOSE,
+              (period(30, 1),), ("real",), "tema", lambda timeperiod: 3 * (timeperiod - 1)),
 )

@@ -81,3 +81,24 @@ def wma(real, start, timeperiod):
             from_ = max(r, j) if np.isnan(real[j]) else max(r, j) + 1
             out[from_:r_next] = np.nan
     return out
+
+
+def dema(real, start, timeperiod):
+    if timeperiod == 1:
+        return ema(real, start, 1)
+    e1 = ema(real, start, timeperiod)
+    e2 = ema(e1, start + timeperiod - 1, timeperiod)
+    out = 2.0 * e1 - e2
+    out[: start + 2 * (timeperiod - 1)] = np.nan
+    return out
+
+
+def tema(real, start, timeperiod):
+    if timeperiod == 1:
+        return ema(real, start, 1)
+    e1 = ema(real, start, timeperiod)
+    e2 = ema(e1, start + timeperiod - 1, timeperiod)
+    e3 = ema(e2, start + 2 * (timeperiod - 1), timeperiod)
+    out = 3.0 * e1 - 3.0 * e2 + e3
+    out[: start + 3 * (timeperiod - 1)] = np.nan
+    return out
