@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import export
+from .. import export, helper
 
 NAN = np.nan
 
@@ -27,4 +27,122 @@ def sma(real, start, timeperiod):
         total -= real[trailing]
         trailing += 1
         out[i] = value / timeperiod
+    return out
+
+
+@helper
+def _ema(real, start, timeperiod):
+    n = real.shape[0]
+    out = np.empty(n)
+    first = start + timeperiod - 1
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    if timeperiod == 1:
+        for i in range(first, n):
+            out[i] = real[i]
+        return out
+    k = 2.0 / (timeperiod + 1)
+    total = 0.0
+    for i in range(start, first + 1):
+        total += real[i]
+    prev = total / timeperiod
+    out[first] = prev
+    for i in range(first + 1, n):
+        prev = (real[i] - prev) * k + prev
+        out[i] = prev
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def ema(real, start, timeperiod):
+    """Exponential moving average, k = 2/(timeperiod+1), seeded with the SMA of the
+    first ``timeperiod`` values. Lookback ``timeperiod - 1``; a NaN poisons the rest
+    (``timeperiod == 1`` copies the input, as TA-Lib does)."""
+    return _ema(real, start, timeperiod)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def dema(real, start, timeperiod):
+    """Double EMA ``2*e1 - e2`` (e2 the EMA of e1). Lookback ``2*(timeperiod-1)``;
+    ``timeperiod == 1`` copies the input."""
+    if timeperiod == 1:
+        return _ema(real, start, 1)
+    e1 = _ema(real, start, timeperiod)
+    e2 = _ema(e1, start + timeperiod - 1, timeperiod)
+    n = real.shape[0]
+    out = np.empty(n)
+    first = start + 2 * (timeperiod - 1)
+    for i in range(n):
+        out[i] = NAN if i < first else 2.0 * e1[i] - e2[i]
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def tema(real, start, timeperiod):
+    """Triple EMA ``3*e1 - 3*e2 + e3``. Lookback ``3*(timeperiod-1)``;
+    ``timeperiod == 1`` copies the input."""
+    if timeperiod == 1:
+        return _ema(real, start, 1)
+    e1 = _ema(real, start, timeperiod)
+    e2 = _ema(e1, start + timeperiod - 1, timeperiod)
+    e3 = _ema(e2, start + 2 * (timeperiod - 1), timeperiod)
+    n = real.shape[0]
+    out = np.empty(n)
+    first = start + 3 * (timeperiod - 1)
+    for i in range(n):
+        out[i] = NAN if i < first else 3.0 * e1[i] - 3.0 * e2[i] + e3[i]
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def wma(real, start, timeperiod):
+    """Linearly weighted moving average (weights 1..timeperiod). Lookback ``timeperiod - 1``.
+
+    Like TA-Lib 0.8 the running sums are rebuilt from the window every ``8 * timeperiod``
+    outputs, so a NaN/inf spoils the output only until the next rebuild.
+    """
+    n = real.shape[0]
+    out = np.empty(n)
+    first = start + timeperiod - 1
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    if timeperiod == 1:
+        for i in range(first, n):
+            out[i] = real[i]
+        return out
+    divider = timeperiod * (timeperiod + 1) / 2.0
+    block = 8 * timeperiod
+    psum = 0.0
+    psub = 0.0
+    w = 1
+    for i in range(start, first):
+        psub += real[i]
+        psum += real[i] * w
+        w += 1
+    trailing = start
+    for i in range(first, n):
+        if (i - first) % block == block - 1:
+            psub = 0.0
+            psum = 0.0
+            w = 1
+            for j in range(i - timeperiod + 1, i + 1):
+                psub += real[j]
+                psum += real[j] * w
+                w += 1
+            out[i] = psum / divider
+            psum -= psub
+            psub -= real[trailing]
+            trailing += 1
+            continue
+        v = real[i]
+        psub += v
+        psum += v * timeperiod
+        out[i] = psum / divider
+        psum -= psub
+        psub -= real[trailing]
+        trailing += 1
     return out
