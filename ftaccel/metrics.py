@@ -19,6 +19,9 @@ from ._inputs import as_float_array, as_float_param
 #: public function -> the Freqtrade function it reproduces
 FUNCTIONS = {
     "calculate_max_drawdown": "freqtrade.data.metrics.calculate_max_drawdown",
+    "calculate_csum": "freqtrade.data.metrics.calculate_csum",
+    "calculate_cagr": "freqtrade.data.metrics.calculate_cagr",
+    "calculate_expectancy": "freqtrade.data.metrics.calculate_expectancy",
 }
 
 
@@ -104,3 +107,45 @@ def calculate_max_drawdown(
         current_drawdown_abs=float(high[-1] - cumulative[-1]),
         current_relative_account_drawdown=float(rel[-1]),
     )
+
+
+def calculate_csum(trades: pd.DataFrame, starting_balance: float = 0) -> tuple[float, float]:
+    """Min and max of the cumulative ``profit_abs`` plus ``starting_balance``.
+
+    :raise ValueError: "Trade dataframe empty." for an empty frame
+    """
+    if len(trades) == 0:
+        raise ValueError("Trade dataframe empty.")
+    profit = as_float_array(trades["profit_abs"].to_numpy(), "profit_abs")
+    lo, hi = _fam().call("csum_min_max", profit)
+    return lo + starting_balance, hi + starting_balance
+
+
+def calculate_cagr(days_passed: int, starting_balance: float, final_balance: float) -> float:
+    """Compound annual growth rate; 0 (an int, as in Freqtrade) when undefined or overflowing."""
+    if (final_balance < 0) or (starting_balance <= 0) or (days_passed <= 0):
+        return 0
+    try:
+        return (final_balance / starting_balance) ** (1 / (days_passed / 365)) - 1
+    except OverflowError:
+        return 0
+
+
+def calculate_expectancy(trades: pd.DataFrame) -> tuple[float, float]:
+    """Expectancy and expectancy ratio of ``profit_abs``; ``(0.0, 100.0)`` without trades."""
+    expectancy = 0.0
+    expectancy_ratio = 100.0
+    n = len(trades)
+    if n > 0:
+        profit = as_float_array(trades["profit_abs"].to_numpy(), "profit_abs")
+        profit_sum, nwin, loss_sum, nloss = _fam().call("win_loss_sums", profit)
+        nwin, nloss = int(nwin), int(nloss)
+        loss_sum = abs(loss_sum)
+        average_win = (profit_sum / nwin) if nwin > 0 else 0
+        average_loss = (loss_sum / nloss) if nloss > 0 else 0
+        winrate = nwin / n
+        loserate = nloss / n
+        expectancy = (winrate * average_win) - (loserate * average_loss)
+        if average_loss > 0:
+            expectancy_ratio = ((1 + average_win / average_loss) * winrate) - 1
+    return expectancy, expectancy_ratio

@@ -132,3 +132,51 @@ def test_drawdown_series_bad_input(backend):
         fm.drawdown_series(np.ones(3), np.nan)
     out = fm.drawdown_series(np.array([], dtype=np.int64))
     assert all(a.shape == (1,) and a[0] == 0 for a in out)
+
+
+def close(x, y):
+    if np.isnan(y):
+        return np.isnan(x)
+    return x == pytest.approx(y, rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(profits=st.lists(profit_values, min_size=0, max_size=40),
+       starting_balance=st.sampled_from([0, 0.0, 1000, 10.5]))
+def test_csum_and_expectancy_match_freqtrade(profits, starting_balance):
+    trades = make_trades(profits, range(len(profits)))
+    for backend in ("compiled", "numpy"):
+        _backend.set_backend(backend, "metrics")
+        try:
+            got_e = fm.calculate_expectancy(trades)
+            if len(profits) == 0:
+                with pytest.raises(ValueError, match="Trade dataframe empty."):
+                    fm.calculate_csum(trades, starting_balance)
+                got_c = None
+            else:
+                got_c = fm.calculate_csum(trades, starting_balance)
+        finally:
+            _backend.set_backend("compiled", "metrics")
+        exp_e = ft.calculate_expectancy(trades)
+        assert all(close(a, b) for a, b in zip(got_e, exp_e))
+        if got_c is not None:
+            exp_c = ft.calculate_csum(trades, starting_balance)
+            assert all(close(a, b) for a, b in zip(got_c, exp_c))
+
+
+def test_csum_expectancy_edge_cases(backend):
+    for profits in ([1.0, 2.0], [-1.0, -2.0], [0.0, 0.0], [5.0], [np.nan, 1.0, -1.0]):
+        trades = make_trades(profits, range(len(profits)))
+        assert all(close(a, b) for a, b in zip(fm.calculate_expectancy(trades),
+                                                ft.calculate_expectancy(trades)))
+        assert all(close(a, b) for a, b in zip(fm.calculate_csum(trades, 3),
+                                                ft.calculate_csum(trades, 3)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(days=st.integers(-3, 5000), start=st.floats(-10, 1e6), final=st.floats(-10, 1e9))
+def test_cagr_matches_freqtrade(days, start, final):
+    got, exp = fm.calculate_cagr(days, start, final), ft.calculate_cagr(days, start, final)
+    assert type(got) is type(exp)
+    assert close(got, exp)
+    assert fm.calculate_cagr(1, 1e-300, 1e300) == ft.calculate_cagr(1, 1e-300, 1e300)
