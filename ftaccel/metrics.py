@@ -8,8 +8,10 @@ Freqtrade is not needed at run time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from pandas.core.sorting import nargsort
 
@@ -22,6 +24,9 @@ FUNCTIONS = {
     "calculate_csum": "freqtrade.data.metrics.calculate_csum",
     "calculate_cagr": "freqtrade.data.metrics.calculate_cagr",
     "calculate_expectancy": "freqtrade.data.metrics.calculate_expectancy",
+    "calculate_sqn": "freqtrade.data.metrics.calculate_sqn",
+    "calculate_sharpe": "freqtrade.data.metrics.calculate_sharpe",
+    "calculate_sortino": "freqtrade.data.metrics.calculate_sortino",
 }
 
 
@@ -149,3 +154,63 @@ def calculate_expectancy(trades: pd.DataFrame) -> tuple[float, float]:
         if average_loss > 0:
             expectancy_ratio = ((1 + average_win / average_loss) * winrate) - 1
     return expectancy, expectancy_ratio
+
+
+def _returns(trades, starting_balance):
+    profit = as_float_array(trades["profit_abs"].to_numpy(), "profit_abs")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return profit, profit / starting_balance
+
+
+def _nansum(x):  # pandas' sum: NaN as 0, numpy's pairwise summation
+    nan = np.isnan(x)
+    return float(np.where(nan, 0.0, x).sum() if nan.any() else x.sum())
+
+
+def _annualized(mean, denominator):
+    if denominator != 0 and not np.isnan(denominator):
+        return float(mean / denominator * np.sqrt(365))
+    return -100.0
+
+
+def calculate_sqn(trades: pd.DataFrame, starting_balance: float) -> float:
+    """System Quality Number of ``profit_abs / starting_balance``, rounded to 4 places."""
+    if len(trades) == 0:
+        return 0.0
+    _, returns = _returns(trades, starting_balance)
+    count = int((~np.isnan(returns)).sum())
+    average = _nansum(returns) / count if count else np.nan
+    std = _fam().call("nanstd", returns, 1)
+    if std != 0 and not np.isnan(std):
+        sqn = math.sqrt(len(trades)) * np.float64(average / std)
+    else:
+        sqn = -100.0
+    return round(sqn, 4)
+
+
+def _ratio_inputs(trades, min_date, max_date):
+    return (len(trades) == 0) or (min_date is None) or (max_date is None) or (
+        min_date == max_date)
+
+
+def calculate_sharpe(trades: pd.DataFrame, min_date, max_date,
+                     starting_balance: float) -> float:
+    """Annualized Sharpe ratio of the trades over ``max_date - min_date`` days."""
+    if _ratio_inputs(trades, min_date, max_date):
+        return 0
+    _, returns = _returns(trades, starting_balance)
+    days_period = max(1, (max_date - min_date).days)
+    mean = _nansum(returns) / days_period
+    return _annualized(mean, _fam().call("nanstd", returns, 0))
+
+
+def calculate_sortino(trades: pd.DataFrame, min_date, max_date,
+                      starting_balance: float) -> float:
+    """Annualized Sortino ratio of the trades over ``max_date - min_date`` days."""
+    if _ratio_inputs(trades, min_date, max_date):
+        return 0
+    profit, returns = _returns(trades, starting_balance)
+    days_period = max(1, (max_date - min_date).days)
+    mean = _nansum(returns) / days_period
+    down = np.ascontiguousarray(returns[profit < 0])
+    return _annualized(mean, _fam().call("nanstd", down, 0))

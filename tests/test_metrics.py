@@ -180,3 +180,25 @@ def test_cagr_matches_freqtrade(days, start, final):
     assert type(got) is type(exp)
     assert close(got, exp)
     assert fm.calculate_cagr(1, 1e-300, 1e300) == ft.calculate_cagr(1, 1e-300, 1e300)
+
+
+@settings(max_examples=150, deadline=None)
+@given(profits=st.lists(profit_values, min_size=0, max_size=40),
+       starting_balance=st.sampled_from([1000, 10.5, 0.5]), days=st.integers(0, 400),
+       backend_name=st.sampled_from(["compiled", "numpy"]))
+def test_sqn_sharpe_sortino_match_freqtrade(profits, starting_balance, days, backend_name):
+    trades = make_trades(profits, range(len(profits)))
+    lo = pd.Timestamp("2024-01-01", tz="UTC")
+    hi = lo + pd.Timedelta(days=days, hours=1)
+    _backend.set_backend(backend_name, "metrics")
+    try:
+        got, exp = fm.calculate_sqn(trades, starting_balance), ft.calculate_sqn(
+            trades, starting_balance)
+        assert type(got) is type(exp) and close(got, exp)
+        for name in ("calculate_sharpe", "calculate_sortino"):
+            for dates in ((lo, hi), (lo, lo), (None, hi)):
+                got = getattr(fm, name)(trades, *dates, starting_balance)
+                exp = getattr(ft, name)(trades, *dates, starting_balance)
+                assert type(got) is type(exp) and close(got, exp), name
+    finally:
+        _backend.set_backend("compiled", "metrics")

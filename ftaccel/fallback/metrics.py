@@ -43,3 +43,7 @@ def win_loss_sums(profit):
     win = profit[profit > 0]
     loss = profit[profit < 0]
     return float(win.sum()), float(len(win)), float(loss.sum()), float(len(loss))
+
+
+def nanstd(values, ddof):
+    return float(pd.Series(values, dtype=float).std(ddof=ddof))

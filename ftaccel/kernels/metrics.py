@@ -111,3 +111,25 @@ def win_loss_sums(profit):
             loss += p
             nloss += 1
     return win, float(nwin), loss, float(nloss)
+
+
+@export("f8(f8[::1], i8)")
+def nanstd(values, ddof):
+    """Standard deviation skipping NaN, two naive passes (as pandas via bottleneck)."""
+    total = 0.0
+    count = 0
+    for i in range(values.shape[0]):
+        v = values[i]
+        if not np.isnan(v):
+            total += v
+            count += 1
+    if count <= ddof:
+        return np.nan
+    mean = total / count
+    sq = 0.0
+    for i in range(values.shape[0]):
+        v = values[i]
+        if not np.isnan(v):
+            d = v - mean
+            sq += d * d
+    return np.sqrt(sq / (count - ddof))
