@@ -27,6 +27,8 @@ FUNCTIONS = {
     "calculate_sqn": "freqtrade.data.metrics.calculate_sqn",
     "calculate_sharpe": "freqtrade.data.metrics.calculate_sharpe",
     "calculate_sortino": "freqtrade.data.metrics.calculate_sortino",
+    "calculate_calmar": "freqtrade.data.metrics.calculate_calmar",
+    "calculate_underwater": "freqtrade.data.metrics.calculate_underwater",
 }
 
 
@@ -214,3 +216,38 @@ def calculate_sortino(trades: pd.DataFrame, min_date, max_date,
     mean = _nansum(returns) / days_period
     down = np.ascontiguousarray(returns[profit < 0])
     return _annualized(mean, _fam().call("nanstd", down, 0))
+
+
+def calculate_calmar(trades: pd.DataFrame, min_date, max_date,
+                     starting_balance: float) -> float:
+    """Annualized Calmar ratio: daily return (in %) over the relative max drawdown."""
+    if _ratio_inputs(trades, min_date, max_date):
+        return 0.0
+    _, returns = _returns(trades, starting_balance)
+    total_profit = _nansum(trades["profit_abs"].to_numpy(dtype=float)) / starting_balance
+    days_period = max(1, (max_date - min_date).days)
+    mean = total_profit / days_period * 100
+    try:
+        drawdown = calculate_max_drawdown(trades, value_col="profit_abs",
+                                          starting_balance=starting_balance)
+    except ValueError:
+        return 0.0
+    return _annualized(mean, drawdown.relative_account_drawdown)
+
+
+def calculate_underwater(trades: pd.DataFrame, *, date_col: str = "close_date",
+                         value_col: str = "profit_ratio", starting_balance: float = 0.0):
+    """Freqtrade's drawdown frame: a zero row, then one row per trade in date order.
+
+    :raise ValueError: "Trade dataframe empty." for an empty frame
+    """
+    if len(trades) == 0:
+        raise ValueError("Trade dataframe empty.")
+    dates = trades[date_col]
+    order = nargsort(dates.array, kind="quicksort")
+    profit = as_float_array(trades[value_col].to_numpy()[order], value_col)
+    cumulative, high, drawdown, rel = _fam().call("drawdown_series", profit,
+                                                  float(starting_balance or 0.0))
+    date = dates.iloc[np.concatenate(([order[0]], order))].reset_index(drop=True)
+    return pd.DataFrame({"cumulative": cumulative, "high_value": high, "drawdown": drawdown,
+                         "drawdown_relative": rel, "date": date})

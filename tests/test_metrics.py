@@ -202,3 +202,31 @@ def test_sqn_sharpe_sortino_match_freqtrade(profits, starting_balance, days, bac
                 assert type(got) is type(exp) and close(got, exp), name
     finally:
         _backend.set_backend("compiled", "metrics")
+
+
+@settings(max_examples=120, deadline=None)
+@given(profits=st.lists(profit_values, min_size=0, max_size=30), data=st.data(),
+       starting_balance=st.sampled_from([0, 0.0, 1000, 10.5]),
+       backend_name=st.sampled_from(["compiled", "numpy"]))
+def test_underwater_and_calmar_match_freqtrade(profits, data, starting_balance, backend_name):
+    n = len(profits)
+    minutes = data.draw(st.lists(st.integers(0, 30), min_size=n, max_size=n))
+    trades = make_trades(profits, minutes)
+    lo = pd.Timestamp("2024-01-01", tz="UTC")
+    _backend.set_backend(backend_name, "metrics")
+    try:
+        if n == 0:
+            with pytest.raises(ValueError, match="Trade dataframe empty."):
+                fm.calculate_underwater(trades)
+        else:
+            with np.errstate(all="ignore"):
+                exp = ft.calculate_underwater(trades, starting_balance=starting_balance)
+            got = fm.calculate_underwater(trades, starting_balance=starting_balance)
+            pd.testing.assert_frame_equal(got, exp, rtol=1e-12, atol=1e-12)
+        if starting_balance:
+            for hi in (lo, lo + pd.Timedelta(days=3)):
+                got = fm.calculate_calmar(trades, lo, hi, starting_balance)
+                exp = ft.calculate_calmar(trades, lo, hi, starting_balance)
+                assert type(got) is type(exp) and close(got, exp)
+    finally:
+        _backend.set_backend("compiled", "metrics")
