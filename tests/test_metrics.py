@@ -132,3 +132,101 @@ def test_drawdown_series_bad_input(backend):
         fm.drawdown_series(np.ones(3), np.nan)
     out = fm.drawdown_series(np.array([], dtype=np.int64))
     assert all(a.shape == (1,) and a[0] == 0 for a in out)
+
+
+def close(x, y):
+    if np.isnan(y):
+        return np.isnan(x)
+    return x == pytest.approx(y, rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(profits=st.lists(profit_values, min_size=0, max_size=40),
+       starting_balance=st.sampled_from([0, 0.0, 1000, 10.5]))
+def test_csum_and_expectancy_match_freqtrade(profits, starting_balance):
+    trades = make_trades(profits, range(len(profits)))
+    for backend in ("compiled", "numpy"):
+        _backend.set_backend(backend, "metrics")
+        try:
+            got_e = fm.calculate_expectancy(trades)
+            if len(profits) == 0:
+                with pytest.raises(ValueError, match="Trade dataframe empty."):
+                    fm.calculate_csum(trades, starting_balance)
+                got_c = None
+            else:
+                got_c = fm.calculate_csum(trades, starting_balance)
+        finally:
+            _backend.set_backend("compiled", "metrics")
+        exp_e = ft.calculate_expectancy(trades)
+        assert all(close(a, b) for a, b in zip(got_e, exp_e))
+        if got_c is not None:
+            exp_c = ft.calculate_csum(trades, starting_balance)
+            assert all(close(a, b) for a, b in zip(got_c, exp_c))
+
+
+def test_csum_expectancy_edge_cases(backend):
+    for profits in ([1.0, 2.0], [-1.0, -2.0], [0.0, 0.0], [5.0], [np.nan, 1.0, -1.0]):
+        trades = make_trades(profits, range(len(profits)))
+        assert all(close(a, b) for a, b in zip(fm.calculate_expectancy(trades),
+                                                ft.calculate_expectancy(trades)))
+        assert all(close(a, b) for a, b in zip(fm.calculate_csum(trades, 3),
+                                                ft.calculate_csum(trades, 3)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(days=st.integers(-3, 5000), start=st.floats(-10, 1e6), final=st.floats(-10, 1e9))
+def test_cagr_matches_freqtrade(days, start, final):
+    got, exp = fm.calculate_cagr(days, start, final), ft.calculate_cagr(days, start, final)
+    assert type(got) is type(exp)
+    assert close(got, exp)
+    assert fm.calculate_cagr(1, 1e-300, 1e300) == ft.calculate_cagr(1, 1e-300, 1e300)
+
+
+@settings(max_examples=150, deadline=None)
+@given(profits=st.lists(profit_values, min_size=0, max_size=40),
+       starting_balance=st.sampled_from([1000, 10.5, 0.5]), days=st.integers(0, 400),
+       backend_name=st.sampled_from(["compiled", "numpy"]))
+def test_sqn_sharpe_sortino_match_freqtrade(profits, starting_balance, days, backend_name):
+    trades = make_trades(profits, range(len(profits)))
+    lo = pd.Timestamp("2024-01-01", tz="UTC")
+    hi = lo + pd.Timedelta(days=days, hours=1)
+    _backend.set_backend(backend_name, "metrics")
+    try:
+        got, exp = fm.calculate_sqn(trades, starting_balance), ft.calculate_sqn(
+            trades, starting_balance)
+        assert type(got) is type(exp) and close(got, exp)
+        for name in ("calculate_sharpe", "calculate_sortino"):
+            for dates in ((lo, hi), (lo, lo), (None, hi)):
+                got = getattr(fm, name)(trades, *dates, starting_balance)
+                exp = getattr(ft, name)(trades, *dates, starting_balance)
+                assert type(got) is type(exp) and close(got, exp), name
+    finally:
+        _backend.set_backend("compiled", "metrics")
+
+
+@settings(max_examples=120, deadline=None)
+@given(profits=st.lists(profit_values, min_size=0, max_size=30), data=st.data(),
+       starting_balance=st.sampled_from([0, 0.0, 1000, 10.5]),
+       backend_name=st.sampled_from(["compiled", "numpy"]))
+def test_underwater_and_calmar_match_freqtrade(profits, data, starting_balance, backend_name):
+    n = len(profits)
+    minutes = data.draw(st.lists(st.integers(0, 30), min_size=n, max_size=n))
+    trades = make_trades(profits, minutes)
+    lo = pd.Timestamp("2024-01-01", tz="UTC")
+    _backend.set_backend(backend_name, "metrics")
+    try:
+        if n == 0:
+            with pytest.raises(ValueError, match="Trade dataframe empty."):
+                fm.calculate_underwater(trades)
+        else:
+            with np.errstate(all="ignore"):
+                exp = ft.calculate_underwater(trades, starting_balance=starting_balance)
+            got = fm.calculate_underwater(trades, starting_balance=starting_balance)
+            pd.testing.assert_frame_equal(got, exp, rtol=1e-12, atol=1e-12)
+        if starting_balance:
+            for hi in (lo, lo + pd.Timedelta(days=3)):
+                got = fm.calculate_calmar(trades, lo, hi, starting_balance)
+                exp = ft.calculate_calmar(trades, lo, hi, starting_balance)
+                assert type(got) is type(exp) and close(got, exp)
+    finally:
+        _backend.set_backend("compiled", "metrics")

@@ -31,3 +31,19 @@ def argmin_skipnan(values, stop):
     if np.isnan(head).all():
         return -1
     return int(np.nanargmin(head))
+
+
+def csum_min_max(profit):
+    cumulative = pd.Series(profit, dtype=float).cumsum()
+    return float(cumulative.min()), float(cumulative.max())
+
+
+def win_loss_sums(profit):
+    profit = np.asarray(profit, dtype=float)
+    win = profit[profit > 0]
+    loss = profit[profit < 0]
+    return float(win.sum()), float(len(win)), float(loss.sum()), float(len(loss))
+
+
+def nanstd(values, ddof):
+    return float(pd.Series(values, dtype=float).std(ddof=ddof))

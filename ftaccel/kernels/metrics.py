@@ -75,3 +75,61 @@ def argmin_skipnan(values, stop):
         if best < 0 or v < values[best]:
             best = i
     return best
+
+
+@export("UniTuple(f8, 2)(f8[::1])")
+def csum_min_max(profit):
+    """Minimum and maximum of the running sum of ``profit`` (NaN skipped); NaN if none."""
+    total = 0.0
+    lo = np.nan
+    hi = np.nan
+    for i in range(profit.shape[0]):
+        p = profit[i]
+        if np.isnan(p):
+            continue
+        total += p
+        if np.isnan(lo) or total < lo:
+            lo = total
+        if np.isnan(hi) or total > hi:
+            hi = total
+    return lo, hi
+
+
+@export("UniTuple(f8, 4)(f8[::1])")
+def win_loss_sums(profit):
+    """Sum and count of the positive values, then of the negative ones."""
+    win = 0.0
+    loss = 0.0
+    nwin = 0
+    nloss = 0
+    for i in range(profit.shape[0]):
+        p = profit[i]
+        if p > 0.0:
+            win += p
+            nwin += 1
+        elif p < 0.0:
+            loss += p
+            nloss += 1
+    return win, float(nwin), loss, float(nloss)
+
+
+@export("f8(f8[::1], i8)")
+def nanstd(values, ddof):
+    """Standard deviation skipping NaN, two naive passes (as pandas via bottleneck)."""
+    total = 0.0
+    count = 0
+    for i in range(values.shape[0]):
+        v = values[i]
+        if not np.isnan(v):
+            total += v
+            count += 1
+    if count <= ddof:
+        return np.nan
+    mean = total / count
+    sq = 0.0
+    for i in range(values.shape[0]):
+        v = values[i]
+        if not np.isnan(v):
+            d = v - mean
+            sq += d * d
+    return np.sqrt(sq / (count - ddof))
