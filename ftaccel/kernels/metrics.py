@@ -25,7 +25,7 @@ def drawdown_series(profit, starting_balance):
     high[0] = 0.0
     drawdown[0] = 0.0
     relative[0] = 0.0
-    total = 0.0
+    total = -0.0  # -0.0 + x == x: the sum starts at the first profit, as cumsum
     peak = -np.inf
     for i in range(n):
         p = profit[i]
@@ -39,7 +39,7 @@ def drawdown_series(profit, starting_balance):
         total += p
         if total > peak:
             peak = total
-        hv = peak if peak > 0.0 else 0.0
+        hv = 0.0 if peak < 0.0 else peak  # as np.maximum(0, peak): keeps -0.0
         cumulative[j] = total
         high[j] = hv
         drawdown[j] = total - hv

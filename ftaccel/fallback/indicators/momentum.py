@@ -35,35 +35,46 @@ def rsi(real, start, timeperiod):
 
 
 def _shifted(real, start, timeperiod):
-    """(current, previous) pairs of the computed rows, and the output with its NaN head."""
     n = real.shape[0]
-    first = min(start + timeperiod, n)
+    first = start + timeperiod
     out = _nan_head(n, first)
-    return real[first:], real[first - timeperiod : n - timeperiod], out, first
+    if first >= n:
+        return out, None, None, first
+    return out, real[first:], real[start : n - timeperiod], first
 
 
 def mom(real, start, timeperiod):
-    cur, prev, out, first = _shifted(real, start, timeperiod)
-    with np.errstate(invalid="ignore"):
-        out[first:] = cur - prev
+    out, cur, prev, first = _shifted(real, start, timeperiod)
+    if cur is not None:
+        with np.errstate(invalid="ignore", over="ignore"):
+            out[first:] = cur - prev
     return out
 
 
-def _ratio_of_change(real, start, timeperiod, formula):
-    cur, prev, out, first = _shifted(real, start, timeperiod)
-    zero = prev == 0.0
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        out[first:] = np.where(zero, 0.0, formula(cur, np.where(zero, 1.0, prev)))
+def _ratio(real, start, timeperiod, func):
+    out, cur, prev, first = _shifted(real, start, timeperiod)
+    if cur is not None:
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            out[first:] = np.where(prev != 0.0, func(cur, np.where(prev != 0.0, prev, 1.0)), 0.0)
     return out
 
 
 def roc(real, start, timeperiod):
-    return _ratio_of_change(real, start, timeperiod, lambda c, p: (c / p - 1.0) * 100.0)
+    return _ratio(real, start, timeperiod, lambda c, p: (c / p - 1.0) * 100.0)
 
 
 def rocp(real, start, timeperiod):
-    return _ratio_of_change(real, start, timeperiod, lambda c, p: (c - p) / p)
+    return _ratio(real, start, timeperiod, lambda c, p: (c - p) / p)
 
 
 def rocr(real, start, timeperiod):
-    return _ratio_of_change(real, start, timeperiod, lambda c, p: c / p)
+    return _ratio(real, start, timeperiod, lambda c, p: c / p)
+
+
+def bop(open_, high, low, close, start):
+    n = open_.shape[0]
+    out = _nan_head(n, start)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        t = high[start:] - low[start:]
+        out[start:] = np.where(t <= 0.0, 0.0, (close[start:] - open_[start:]) / t)
+    return out

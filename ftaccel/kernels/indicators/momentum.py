@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import export
+from .. import export, helper
 
 NAN = np.nan
 
@@ -50,53 +50,69 @@ def rsi(real, start, timeperiod):
     return out
 
 
-# -- differences over `timeperiod` rows: lookback `timeperiod` ----------------------------
 @export("f8[::1](f8[::1], i8, i8)")
 def mom(real, start, timeperiod):
-    """Momentum: real[i] - real[i - timeperiod]."""
+    """Momentum ``real[i] - real[i - timeperiod]``. Lookback ``timeperiod``; NaN propagates."""
     n = real.shape[0]
     out = np.empty(n)
-    first = min(start + timeperiod, n)
-    out[:first] = NAN
+    first = start + timeperiod
+    for i in range(min(first, n)):
+        out[i] = NAN
     for i in range(first, n):
         out[i] = real[i] - real[i - timeperiod]
     return out
 
 
-@export("f8[::1](f8[::1], i8, i8)")
-def roc(real, start, timeperiod):
-    """Rate of change in percent: (real / previous - 1) * 100; 0 where previous is 0."""
+@helper
+def _mo_roc_generic(real, start, timeperiod, kind):
     n = real.shape[0]
     out = np.empty(n)
-    first = min(start + timeperiod, n)
-    out[:first] = NAN
+    first = start + timeperiod
+    for i in range(min(first, n)):
+        out[i] = NAN
     for i in range(first, n):
         prev = real[i - timeperiod]
-        out[i] = (real[i] / prev - 1.0) * 100.0 if prev != 0.0 else 0.0
+        if prev != 0.0:
+            if kind == 0:
+                out[i] = (real[i] / prev - 1.0) * 100.0
+            elif kind == 1:
+                out[i] = (real[i] - prev) / prev
+            else:
+                out[i] = real[i] / prev
+        else:
+            out[i] = 0.0
     return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def roc(real, start, timeperiod):
+    """Rate of change ``(real/prev - 1) * 100``. Lookback ``timeperiod``; a zero prev gives 0."""
+    return _mo_roc_generic(real, start, timeperiod, 0)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def rocp(real, start, timeperiod):
-    """Rate of change as a ratio: (real - previous) / previous; 0 where previous is 0."""
-    n = real.shape[0]
-    out = np.empty(n)
-    first = min(start + timeperiod, n)
-    out[:first] = NAN
-    for i in range(first, n):
-        prev = real[i - timeperiod]
-        out[i] = (real[i] - prev) / prev if prev != 0.0 else 0.0
-    return out
+    """Rate of change ``(real - prev) / prev``. Lookback ``timeperiod``; a zero prev gives 0."""
+    return _mo_roc_generic(real, start, timeperiod, 1)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def rocr(real, start, timeperiod):
-    """Rate of change ratio: real / previous; 0 where previous is 0."""
-    n = real.shape[0]
+    """Rate of change ratio ``real / prev``. Lookback ``timeperiod``; a zero prev gives 0."""
+    return _mo_roc_generic(real, start, timeperiod, 2)
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], f8[::1], i8)")
+def bop(open_, high, low, close, start):
+    """Balance of power ``(close - open) / (high - low)``; 0 where ``high - low <= 0``.
+
+    Lookback 0; NaN inputs give NaN.
+    """
+    n = open_.shape[0]
     out = np.empty(n)
-    first = min(start + timeperiod, n)
-    out[:first] = NAN
-    for i in range(first, n):
-        prev = real[i - timeperiod]
-        out[i] = real[i] / prev if prev != 0.0 else 0.0
+    for i in range(min(start, n)):
+        out[i] = NAN
+    for i in range(start, n):
+        t = high[i] - low[i]
+        out[i] = 0.0 if t <= 0.0 else (close[i] - open_[i]) / t
     return out

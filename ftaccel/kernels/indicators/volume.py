@@ -1,1 +1,49 @@
 """Volume indicators (OBV, AD, ADOSC), TA-Lib compatible."""
+
+import numpy as np
+
+from .. import export
+
+NAN = np.nan
+
+
+@export("f8[::1](f8[::1], f8[::1], i8)")
+def obv(real, volume, start):
+    """On balance volume: add/subtract volume on up/down closes. Lookback 0."""
+    n = real.shape[0]
+    out = np.empty(n)
+    for i in range(min(start, n)):
+        out[i] = NAN
+    if start >= n:
+        return out
+    acc = volume[start]
+    prev = real[start]
+    out[start] = acc
+    for i in range(start + 1, n):
+        x = real[i]
+        if x > prev:
+            acc += volume[i]
+        elif x < prev:
+            acc -= volume[i]
+        out[i] = acc
+        prev = x
+    return out
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], f8[::1], i8)")
+def ad(high, low, close, volume, start):
+    """Chaikin accumulation/distribution line; rows with ``high - low <= 0`` add nothing.
+
+    Lookback 0; a NaN contribution makes every later value NaN.
+    """
+    n = high.shape[0]
+    out = np.empty(n)
+    for i in range(min(start, n)):
+        out[i] = NAN
+    acc = 0.0
+    for i in range(start, n):
+        t = high[i] - low[i]
+        if t > 0.0:
+            acc += (((close[i] - low[i]) - (high[i] - close[i])) / t) * volume[i]
+        out[i] = acc
+    return out
