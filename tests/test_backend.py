@@ -113,15 +113,18 @@ def test_works_with_numba_uninstalled():
     assert out.splitlines()[0] == "8.0" and "FAIL" not in out
 
 
+class Broken:
+    """A compiled module whose every kernel raises."""
+
+    def __getattr__(self, name):
+        def fail(*args):
+            raise RuntimeError("boom")
+        return fail
+
+
 def test_compiled_error_falls_back_counts_and_disables(monkeypatch, caplog):
     fam = _backend.family("indicators")
     monkeypatch.setenv("FTACCEL_STRICT", "0")
-
-    class Broken:
-        def __getattr__(self, name):
-            def fail(*args):
-                raise RuntimeError("boom")
-            return fail
 
     monkeypatch.setattr(fam, "module", Broken())
     monkeypatch.setattr(fam, "failures", {})
@@ -139,12 +142,6 @@ def test_compiled_error_falls_back_counts_and_disables(monkeypatch, caplog):
 def test_strict_mode_raises(monkeypatch):
     fam = _backend.family("metrics")
     monkeypatch.setenv("FTACCEL_STRICT", "1")
-
-    class Broken:
-        def __getattr__(self, name):
-            def fail(*args):
-                raise RuntimeError("boom")
-            return fail
 
     monkeypatch.setattr(fam, "module", Broken())
     with pytest.raises(RuntimeError, match="boom"):
