@@ -8,12 +8,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 # Tests must see real errors from compiled calls, not the silent fallback.
 os.environ.setdefault("FTACCEL_STRICT", "1")
 
 import ftaccel  # noqa: E402
 from ftaccel import _backend  # noqa: E402
+
+# CI runs the same examples every time (a red CI blocks landing); local runs explore.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(os.environ.get("FTACCEL_DATA_DIR", ROOT.parent / "shared" / "data"))
