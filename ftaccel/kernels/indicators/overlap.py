@@ -12,22 +12,21 @@ NAN = np.nan
 def sma(real, start, timeperiod):
     """Simple moving average. Lookback ``timeperiod - 1``."""
     n = real.shape[0]
-    out = np.empty(n)
     first = start + timeperiod - 1
-    for i in range(min(first, n)):
-        out[i] = NAN
+    out = nan_head(n, first)
     if first >= n:
         return out
     total = 0.0
     for i in range(start, first):
         total += real[i]
-    trailing = start
-    for i in range(first, n):
-        total += real[i]
+    x = real[first:]
+    leaving = real[start:n - timeperiod + 1]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        total += x[j]
         value = total
-        total -= real[trailing]
-        trailing += 1
-        out[i] = value / timeperiod
+        total -= leaving[j]
+        o[j] = value / timeperiod
     return out
 
 
