@@ -10,8 +10,6 @@ import numpy as np
 from .. import export, helper
 from ._common import nan_head
 
-NAN = np.nan
-
 
 @helper
 def _extreme(real, start, timeperiod, sign):
