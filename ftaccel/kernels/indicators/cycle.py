@@ -36,6 +36,19 @@ def _c_int(x):
 
 
 @helper
+def _hilbert(ring, slot, x, prev, prev_input, gain):
+    """One step of TA-Lib's DO_HILBERT_TRANSFORM; returns (output, new prev term)."""
+    t = 0.0962 * x
+    y = -ring[slot]
+    ring[slot] = t
+    y += t
+    y -= prev
+    prev = 0.5769 * prev_input
+    y += prev
+    return y * gain, prev
+
+
+@helper
 def _raw_average(real, today, smooth_period):
     # Mean of the last int(smooth_period + 0.5) raw prices (newest first, as TA-Lib).
     dc_int = _c_int(smooth_period + 0.5)
@@ -66,8 +79,6 @@ def _ht(real, start, mode):
     if first >= n:
         return out1, out2
 
-    a = 0.0962
-    b = 0.5769
     quarter = math.atan(1.0)
     rad2deg = 45.0 / quarter  # equal, bit for bit, to TA-Lib's 180 / (4 atan 1)
     deg2rad = 1.0 / rad2deg
@@ -97,11 +108,25 @@ def _ht(real, start, mode):
         trailing += 1
         wma_sum -= wma_sub
 
-    # Filter state: [0:3] circular buffer, 3 prev, 4 prev_input; row 0 odd, row 1 even.
-    det = np.zeros((2, 5))
-    q1s = np.zeros((2, 5))
-    jis = np.zeros((2, 5))
-    jqs = np.zeros((2, 5))
+    # Hilbert filter state as TA-Lib keeps it: per filter and bar parity (o: odd, e:
+    # even) a 3-slot ring (in `ring`, 3 slots per filter and parity) and two scalars.
+    ring = np.zeros(24)
+    pd_o = 0.0
+    pdi_o = 0.0
+    pd_e = 0.0
+    pdi_e = 0.0
+    pq_o = 0.0
+    pqi_o = 0.0
+    pq_e = 0.0
+    pqi_e = 0.0
+    pji_o = 0.0
+    pjii_o = 0.0
+    pji_e = 0.0
+    pjii_e = 0.0
+    pjq_o = 0.0
+    pjqi_o = 0.0
+    pjq_e = 0.0
+    pjqi_e = 0.0
     hidx = 0
     period = 0.0
     prev_i2 = 0.0
@@ -114,6 +139,16 @@ def _ht(real, start, mode):
     i1_even2 = 0.0
     smooth_period = 0.0
     smooth_price = np.zeros(50)
+    # sin/cos of (k * 2 pi) / d for every cycle length d <= 50 the phase loop can use:
+    # the same expressions TA-Lib evaluates per bar, computed once.
+    sin_tab = np.zeros((51, 50))
+    cos_tab = np.zeros((51, 50))
+    if mode == DCPHASE or mode == SINE or mode == TRENDMODE:
+        for d in range(1, 51):
+            for k in range(d):
+                t = (k * deg2rad_by360) / d
+                sin_tab[d, k] = math.sin(t)
+                cos_tab[d, k] = math.cos(t)
     sp_idx = 0
     dc_phase = 0.0
     sine = 0.0
@@ -136,52 +171,29 @@ def _ht(real, start, mode):
         smooth_price[sp_idx] = smoothed
 
         even = (today - start) % 2 == 0
-        s = 1 if even else 0
-        i1 = i1_even3 if even else i1_odd3
-
-        t = a * smoothed
-        detrender = -det[s, hidx]
-        det[s, hidx] = t
-        detrender += t
-        detrender -= det[s, 3]
-        det[s, 3] = b * det[s, 4]
-        detrender += det[s, 3]
-        det[s, 4] = smoothed
-        detrender *= adj
-
-        t = a * detrender
-        q1 = -q1s[s, hidx]
-        q1s[s, hidx] = t
-        q1 += t
-        q1 -= q1s[s, 3]
-        q1s[s, 3] = b * q1s[s, 4]
-        q1 += q1s[s, 3]
-        q1s[s, 4] = detrender
-        q1 *= adj
-
+        if even:
+            i1 = i1_even3
+            detrender, pd_e = _hilbert(ring, 12 + hidx, smoothed, pd_e, pdi_e, adj)
+            pdi_e = smoothed
+            q1, pq_e = _hilbert(ring, 15 + hidx, detrender, pq_e, pqi_e, adj)
+            pqi_e = detrender
+            ji, pji_e = _hilbert(ring, 18 + hidx, i1, pji_e, pjii_e, adj)
+            pjii_e = i1
+            jq, pjq_e = _hilbert(ring, 21 + hidx, q1, pjq_e, pjqi_e, adj)
+            pjqi_e = q1
+        else:
+            i1 = i1_odd3
+            detrender, pd_o = _hilbert(ring, hidx, smoothed, pd_o, pdi_o, adj)
+            pdi_o = smoothed
+            q1, pq_o = _hilbert(ring, 3 + hidx, detrender, pq_o, pqi_o, adj)
+            pqi_o = detrender
+            ji, pji_o = _hilbert(ring, 6 + hidx, i1, pji_o, pjii_o, adj)
+            pjii_o = i1
+            jq, pjq_o = _hilbert(ring, 9 + hidx, q1, pjq_o, pjqi_o, adj)
+            pjqi_o = q1
         if mode == PHASOR and today >= first:
             out1[today] = i1
             out2[today] = q1
-
-        t = a * i1
-        ji = -jis[s, hidx]
-        jis[s, hidx] = t
-        ji += t
-        ji -= jis[s, 3]
-        jis[s, 3] = b * jis[s, 4]
-        ji += jis[s, 3]
-        jis[s, 4] = i1
-        ji *= adj
-
-        t = a * q1
-        jq = -jqs[s, hidx]
-        jqs[s, hidx] = t
-        jq += t
-        jq -= jqs[s, 3]
-        jqs[s, 3] = b * jqs[s, 4]
-        jq += jqs[s, 3]
-        jqs[s, 4] = q1
-        jq *= adj
 
         q2 = (0.2 * (q1 + ji)) + (0.8 * prev_q2)
         i2 = (0.2 * (i1 - jq)) + (0.8 * prev_i2)
@@ -227,10 +239,14 @@ def _ht(real, start, mode):
             imag_part = 0.0
             idx = sp_idx
             for k in range(dc_int):
-                t = (k * deg2rad_by360) / dc_int
                 t2 = smooth_price[idx]
-                real_part += math.sin(t) * t2
-                imag_part += math.cos(t) * t2
+                if dc_int <= 50:
+                    real_part += sin_tab[dc_int, k] * t2
+                    imag_part += cos_tab[dc_int, k] * t2
+                else:
+                    t = (k * deg2rad_by360) / dc_int
+                    real_part += math.sin(t) * t2
+                    imag_part += math.cos(t) * t2
                 if idx == 0:
                     idx = 49
                 else:
