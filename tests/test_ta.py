@@ -30,6 +30,22 @@ def param_cases(ind):
         for value in values:
             if p.lo <= value <= p.hi and value != p.default:
                 cases.append({**base, p.name: value})
+    cases += matype_cases(ind, base)
+    return cases
+
+
+def matype_cases(ind, base):
+    """Every moving-average type (TA-Lib's MA_Type 0..13) for each ``*matype`` parameter,
+    at a short and at the default period (the period is what most types depend on)."""
+    cases = []
+    for p in ind.params:
+        if not p.name.endswith("matype"):
+            continue
+        for value in range(p.lo, p.hi + 1):
+            if value != p.default:
+                cases.append({**base, p.name: value})
+            if "timeperiod" in base and base["timeperiod"] != 5:
+                cases.append({**base, p.name: value, "timeperiod": 5})
     return cases
 
 
