@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import export, helper
-from .mathops import _extreme
+from .mathops import _highest_lowest
 
 NAN = np.nan
 
@@ -399,26 +399,7 @@ def willr(high, low, close, start, timeperiod):
     """Williams' %R ``-100 * (highest high - close) / (highest high - lowest low)`` over
     ``timeperiod`` rows, clamped to -100..0; 0 for a range within 1e-14 of the extremes'
     magnitude. Lookback ``timeperiod - 1``. The extremes are MAX/MIN's (their NaN rule)."""
-    hi = _extreme(high, start, timeperiod, 1.0)
-    lo = _extreme(low, start, timeperiod, -1.0)
-    n = high.shape[0]
-    out = np.empty(n)
-    first = start + timeperiod - 1
-    for i in range(min(first, n)):
-        out[i] = NAN
-    for i in range(first, n):
-        h = hi[i]
-        rng = h - lo[i]
-        if abs(rng) <= 1e-14 * (abs(h) + abs(lo[i])):
-            out[i] = 0.0
-            continue
-        v = (h - close[i]) / (rng / -100.0)
-        if v > 0.0:
-            v = 0.0
-        elif v < -100.0:
-            v = -100.0
-        out[i] = v
-    return out
+    return _highest_lowest(high, low, close, start, timeperiod, 1)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
@@ -630,26 +611,32 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
         out[i] = NAN
     if first >= n:
         return out
+    # per-row buying pressure and true range, computed once (TA-Lib recomputes the
+    # trailing rows' terms; the values, and so the running sums, are the same)
+    cm = np.empty(n)
+    rg = np.empty(n)
+    for i in range(first - p_large + 1, n):
+        c, t = _mo_ult_terms(high, low, close, i)
+        cm[i] = c
+        rg[i] = t
     a1 = 0.0
     b1 = 0.0
     for i in range(first - p_small + 1, first):
-        c, t = _mo_ult_terms(high, low, close, i)
-        a1 += c
-        b1 += t
+        a1 += cm[i]
+        b1 += rg[i]
     a2 = 0.0
     b2 = 0.0
     for i in range(first - p_mid + 1, first):
-        c, t = _mo_ult_terms(high, low, close, i)
-        a2 += c
-        b2 += t
+        a2 += cm[i]
+        b2 += rg[i]
     a3 = 0.0
     b3 = 0.0
     for i in range(first - p_large + 1, first):
-        c, t = _mo_ult_terms(high, low, close, i)
-        a3 += c
-        b3 += t
+        a3 += cm[i]
+        b3 += rg[i]
     for today in range(first, n):
-        c, t = _mo_ult_terms(high, low, close, today)
+        c = cm[today]
+        t = rg[today]
         a1 += c
         a2 += c
         a3 += c
@@ -663,14 +650,14 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
             v += 2.0 * (a2 / b2)
         if not _mo_is_zero(b3):
             v += a3 / b3
-        c, t = _mo_ult_terms(high, low, close, today - p_small + 1)
-        a1 -= c
-        b1 -= t
-        c, t = _mo_ult_terms(high, low, close, today - p_mid + 1)
-        a2 -= c
-        b2 -= t
-        c, t = _mo_ult_terms(high, low, close, today - p_large + 1)
-        a3 -= c
-        b3 -= t
+        j = today - p_small + 1
+        a1 -= cm[j]
+        b1 -= rg[j]
+        j = today - p_mid + 1
+        a2 -= cm[j]
+        b2 -= rg[j]
+        j = today - p_large + 1
+        a3 -= cm[j]
+        b3 -= rg[j]
         out[today] = 100.0 * (v / 7.0)
     return out

@@ -150,33 +150,21 @@ def wma(real, start, timeperiod):
 
 # --- MIDPOINT, MIDPRICE, SAR -------------------------------------------------------------
 
-from .mathops import _extreme  # noqa: E402  (kept with the functions that use it)
+from .mathops import _highest_lowest  # noqa: E402  (kept with the functions that use it)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def midpoint(real, start, timeperiod):
     """``(highest + lowest) / 2`` over ``timeperiod`` rows. Lookback ``timeperiod - 1``;
     the extremes are MAX/MIN's (their NaN rule)."""
-    hi = _extreme(real, start, timeperiod, 1.0)
-    lo = _extreme(real, start, timeperiod, -1.0)
-    n = real.shape[0]
-    out = np.empty(n)
-    for i in range(n):
-        out[i] = (hi[i] + lo[i]) / 2.0
-    return out
+    return _highest_lowest(real, real, real, start, timeperiod, 0)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
 def midprice(high, low, start, timeperiod):
     """``(highest high + lowest low) / 2`` over ``timeperiod`` rows. Lookback
     ``timeperiod - 1``; the extremes are MAX/MIN's (their NaN rule)."""
-    hi = _extreme(high, start, timeperiod, 1.0)
-    lo = _extreme(low, start, timeperiod, -1.0)
-    n = high.shape[0]
-    out = np.empty(n)
-    for i in range(n):
-        out[i] = (hi[i] + lo[i]) / 2.0
-    return out
+    return _highest_lowest(high, low, high, start, timeperiod, 0)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, f8, f8)")

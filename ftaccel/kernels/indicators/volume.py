@@ -66,18 +66,22 @@ def adosc(high, low, close, volume, start, fastperiod, slowperiod):
     fk1 = 1.0 - fk
     sk1 = 1.0 - sk
     acc = 0.0
-    fast = 0.0
-    slow = 0.0
-    for i in range(start, n):
+    t = high[start] - low[start]
+    if t > 0.0:
+        acc += (((close[start] - low[start]) - (high[start] - close[start])) / t) * volume[start]
+    fast = acc
+    slow = acc
+    for i in range(start + 1, first):
         t = high[i] - low[i]
         if t > 0.0:
             acc += (((close[i] - low[i]) - (high[i] - close[i])) / t) * volume[i]
-        if i == start:
-            fast = acc
-            slow = acc
-        else:
-            fast = (fk * acc) + (fk1 * fast)
-            slow = (sk * acc) + (sk1 * slow)
-        if i >= first:
-            out[i] = fast - slow
+        fast = (fk * acc) + (fk1 * fast)
+        slow = (sk * acc) + (sk1 * slow)
+    for i in range(first, n):  # first > start: both periods are at least 2
+        t = high[i] - low[i]
+        if t > 0.0:
+            acc += (((close[i] - low[i]) - (high[i] - close[i])) / t) * volume[i]
+        fast = (fk * acc) + (fk1 * fast)
+        slow = (sk * acc) + (sk1 * slow)
+        out[i] = fast - slow
     return out
