@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from ._common import _nan_head, running_total
+from ._common import _nan_head
 from .mathops import _block_extreme
 
 
@@ -369,13 +369,7 @@ def mfi(high, low, close, volume, start, timeperiod):
         flow = np.where(still, 0.0, tp[1:] * volume[start + 1 :])
         pos = np.where(d < 0.0, 0.0, flow)
         neg = np.where(d < 0.0, flow, 0.0)
-        if np.isfinite(flow).all():
-            # window sums; TA-Lib's running sums differ by rounding only, and are reset
-            # to exactly 0 once a whole window carried no flow, as these are
-            ps = np.lib.stride_tricks.sliding_window_view(pos, p).sum(axis=1)
-            ns = np.lib.stride_tricks.sliding_window_view(neg, p).sum(axis=1)
-        else:
-            ps, ns = _mfi_running(pos, neg, flow, p)
+        ps, ns = _mfi_running(pos, neg, flow, p)
         tot = ps + ns
         pc = np.clip(ps, 0.0, np.maximum(tot, 0.0))
         pc = np.where(np.isnan(tot), np.nan, pc)
@@ -384,25 +378,39 @@ def mfi(high, low, close, volume, start, timeperiod):
 
 
 def _mfi_running(pos, neg, flow, p):
-    """TA-Lib's running sums with their reset after ``p`` flow-less moves (the path for
-    non-finite flows, which poison the sums until such a reset)."""
-    ps_out, ns_out = [], []
-    ps = ns = 0.0
-    run = 0
-    pl, nl, fl = pos.tolist(), neg.tolist(), flow.tolist()
-    for i in range(len(pl)):
-        if i >= p:
-            ps -= pl[i - p]
-            ns -= nl[i - p]
-        ps += pl[i]
-        ns += nl[i]
-        run = run + 1 if fl[i] == 0.0 else 0
-        if run >= p:
-            ps = ns = 0.0
-        if i >= p - 1:
-            ps_out.append(ps)
-            ns_out.append(ns)
-    return np.array(ps_out), np.array(ns_out)
+    """TA-Lib's running sums: per move subtract the slot leaving the window, add the new
+    one, and reset both sums to exactly 0 once ``p`` moves in a row carried no flow. The
+    steps between resets are summed by one sequential cumsum (TA-Lib's roundings)."""
+    m = flow.size
+    run = np.zeros(m, dtype=np.int64)  # length of the flow-less run ending at each move
+    idle = flow == 0.0
+    if idle.any():
+        ends = np.flatnonzero(~idle)
+        last_busy = np.full(m, -1)
+        last_busy[ends] = ends
+        last_busy = np.maximum.accumulate(last_busy)
+        run = np.arange(m) - last_busy
+    reset = run >= p
+    return _running_with_resets(pos, p, reset), _running_with_resets(neg, p, reset)
+
+
+def _running_with_resets(x, p, reset):
+    m = x.size
+    # steps: the p seed moves' adds, then per later move: subtract the oldest, add the new
+    steps = np.empty(p + 2 * (m - p))
+    steps[:p] = x[:p]
+    steps[p::2] = -x[: m - p]
+    steps[p + 1 :: 2] = x[p:]
+    moves = np.arange(m)
+    add_step = np.where(moves < p, moves, p + 2 * (moves - p) + 1)
+    sums = np.empty(steps.size)
+    begin = 0
+    for z in add_step[reset].tolist():  # the sums are exactly 0 after these steps
+        sums[begin:z] = np.cumsum(steps[begin:z])
+        sums[z] = 0.0
+        begin = z + 1
+    sums[begin:] = np.cumsum(steps[begin:])
+    return sums[add_step[p - 1 :]]
 
 
 # --- AROON, AROONOSC ---------------------------------------------------------------------
@@ -438,6 +446,19 @@ def aroonosc(high, low, start, timeperiod):
 # --- ULTOSC ------------------------------------------------------------------------------
 
 
+def _running_sums(x, first, p):
+    """TA-Lib's running window sums for rows ``first ..``: add rows ``first - p + 1 ..
+    first - 1``, then per row add it, read, and subtract the window's oldest row. One
+    sequential cumsum over those steps gives the same roundings (and NaN/inf fates)."""
+    seed = x[first - p + 1 : first]
+    adds = x[first:]
+    steps = np.empty(seed.size + 2 * adds.size)
+    steps[: seed.size] = seed
+    steps[seed.size :: 2] = adds
+    steps[seed.size + 1 :: 2] = -x[first - p + 1 : x.size - p + 1]
+    return np.cumsum(steps)[seed.size :: 2]
+
+
 def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
     n = high.shape[0]
     p_small, p_mid, p_large = sorted((timeperiod1, timeperiod2, timeperiod3))
@@ -457,8 +478,8 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
         rng[start + 1 :] = tr
         total = np.zeros(n - first)
         for p, weight in ((p_small, 4.0), (p_mid, 2.0), (p_large, 1.0)):
-            a = running_total(pressure, first - p + 1, p)[first:]
-            b = running_total(rng, first - p + 1, p)[first:]
+            a = _running_sums(pressure, first, p)
+            b = _running_sums(rng, first, p)
             zero = _is_zero(b)
             term = a / np.where(zero, 1.0, b)
             total = total + np.where(zero, 0.0, term if weight == 1.0 else weight * term)
