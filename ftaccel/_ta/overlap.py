@@ -1,6 +1,6 @@
 """Overlap studies: rows of the indicator table."""
 
-from . import CLOSE, Indicator, Param, period, real
+from . import CLOSE, HL, REAL_MAX, Indicator, Param, period, real
 
 
 def ma_lookback(timeperiod, matype):
@@ -50,4 +50,11 @@ ROWS = (
               ("upperband", "middleband", "lowerband"), "bbands",
               lambda timeperiod, nbdevup, nbdevdn, matype: max(
                   ma_lookback(timeperiod, resolve(matype, 0)), timeperiod - 1)),
+    Indicator("MIDPOINT", "Overlap Studies", "MidPoint over period", CLOSE, (period(14),),
+              ("real",), "midpoint", lambda timeperiod: timeperiod - 1),
+    Indicator("MIDPRICE", "Overlap Studies", "Midpoint Price over period", HL, (period(14),),
+              ("real",), "midprice", lambda timeperiod: timeperiod - 1),
+    Indicator("SAR", "Overlap Studies", "Parabolic SAR", HL,
+              (real("acceleration", 0.02, 0.0, REAL_MAX), real("maximum", 0.2, 0.0, REAL_MAX)),
+              ("real",), "sar", lambda acceleration, maximum: 1),
 )

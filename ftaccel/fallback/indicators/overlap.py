@@ -482,3 +482,70 @@ def _lookback(timeperiod, matype):
     return {3: 2 * (timeperiod - 1), 4: 3 * (timeperiod - 1), 6: timeperiod, 7: 32,
             8: 6 * (timeperiod - 1), 9: timeperiod - 1 + int(np.sqrt(timeperiod)) - 1,
             12: (timeperiod - 1) // 2 + timeperiod - 1}.get(matype, timeperiod - 1)
+# --- MIDPOINT, MIDPRICE, SAR -------------------------------------------------------------
+
+from .mathops import _block_extreme  # noqa: E402  (kept with the functions that use it)
+
+
+def midpoint(real, start, timeperiod):
+    with np.errstate(invalid="ignore", over="ignore"):
+        return (_block_extreme(real, start, timeperiod, 1.0)
+                + _block_extreme(real, start, timeperiod, -1.0)) / 2.0
+
+
+def midprice(high, low, start, timeperiod):
+    with np.errstate(invalid="ignore", over="ignore"):
+        return (_block_extreme(high, start, timeperiod, 1.0)
+                + _block_extreme(low, start, timeperiod, -1.0)) / 2.0
+
+
+def sar(high, low, start, acceleration, maximum):
+    # A state machine (direction, extreme point, step): a loop over Python floats.
+    n = high.shape[0]
+    first = start + 1
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    acc = min(acceleration, maximum)
+    hi, lo = high.tolist(), low.tolist()
+    up, down = hi[first] - hi[start], lo[start] - lo[first]
+    long_ = not (down > 0.0 and up < down)
+    ep, s = (hi[first], lo[start]) if long_ else (lo[first], hi[start])
+    af = acc
+    nh, nl = hi[first], lo[first]
+    values = []
+    for today in range(first, n):
+        ph, pl, nh, nl = nh, nl, hi[today], lo[today]
+        if long_ and nl <= s or not long_ and nh >= s:  # reversal: SAR jumps to the EP
+            long_ = not long_
+            s = _inside(ep, ph, nh, pl, nl, long_)
+            values.append(s)
+            af = acc
+            ep = nh if long_ else nl
+            s = _inside(s + af * (ep - s), ph, nh, pl, nl, long_)
+            continue
+        values.append(s)
+        if long_ and nh > ep or not long_ and nl < ep:
+            ep = nh if long_ else nl
+            af += acc
+            if af > maximum:
+                af = maximum
+        s = _inside(s + af * (ep - s), ph, nh, pl, nl, long_)
+    out[first:] = values
+    return out
+
+
+def _inside(s, prev_high, high, prev_low, low, long_):
+    """Keep the SAR out of the last two bars: below their lows when long, above the highs
+    when short (TA-Lib's comparisons, so a NaN bar leaves it unchanged)."""
+    if long_:
+        if s > prev_low:
+            s = prev_low
+        if s > low:
+            s = low
+    else:
+        if s < prev_high:
+            s = prev_high
+        if s < high:
+            s = high
+    return s

@@ -806,3 +806,110 @@ def bbands(real, start, timeperiod, nbdevup, nbdevdn, matype):
             upper[i] = m + sd[i] * nbdevup
             lower[i] = m - sd[i] * nbdevdn
     return upper, middle, lower
+# --- MIDPOINT, MIDPRICE, SAR -------------------------------------------------------------
+
+from .mathops import _highest_lowest  # noqa: E402  (kept with the functions that use it)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def midpoint(real, start, timeperiod):
+    """``(highest + lowest) / 2`` over ``timeperiod`` rows. Lookback ``timeperiod - 1``;
+    the extremes are MAX/MIN's (their NaN rule)."""
+    return _highest_lowest(real, real, real, start, timeperiod, 0)
+
+
+@export("f8[::1](f8[::1], f8[::1], i8, i8)")
+def midprice(high, low, start, timeperiod):
+    """``(highest high + lowest low) / 2`` over ``timeperiod`` rows. Lookback
+    ``timeperiod - 1``; the extremes are MAX/MIN's (their NaN rule)."""
+    return _highest_lowest(high, low, high, start, timeperiod, 0)
+
+
+@export("f8[::1](f8[::1], f8[::1], i8, f8, f8)")
+def sar(high, low, start, acceleration, maximum):
+    """Wilder's parabolic SAR. Lookback 1: the first bar only seeds it (long unless its -DM
+    to the second bar is positive; SAR starts at the first bar's low/high). The step
+    ``af`` starts at ``acceleration`` (capped at ``maximum``) and grows by it with each new
+    extreme point up to ``maximum``; the SAR never enters the last two bars' range."""
+    n = high.shape[0]
+    out = np.empty(n)
+    first = start + 1
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    if acceleration > maximum:
+        acceleration = maximum
+    af = acceleration
+    dp = high[first] - high[start]
+    dm = low[start] - low[first]
+    is_long = not (dm > 0.0 and dp < dm)
+    if is_long:
+        ep = high[first]
+        s = low[start]
+    else:
+        ep = low[first]
+        s = high[start]
+    new_low = low[first]
+    new_high = high[first]
+    for today in range(first, n):
+        prev_low = new_low
+        prev_high = new_high
+        new_low = low[today]
+        new_high = high[today]
+        if is_long:
+            if new_low <= s:
+                is_long = False
+                s = ep
+                if s < prev_high:
+                    s = prev_high
+                if s < new_high:
+                    s = new_high
+                out[today] = s
+                af = acceleration
+                ep = new_low
+                s = s + af * (ep - s)
+                if s < prev_high:
+                    s = prev_high
+                if s < new_high:
+                    s = new_high
+            else:
+                out[today] = s
+                if new_high > ep:
+                    ep = new_high
+                    af += acceleration
+                    if af > maximum:
+                        af = maximum
+                s = s + af * (ep - s)
+                if s > prev_low:
+                    s = prev_low
+                if s > new_low:
+                    s = new_low
+        elif new_high >= s:
+            is_long = True
+            s = ep
+            if s > prev_low:
+                s = prev_low
+            if s > new_low:
+                s = new_low
+            out[today] = s
+            af = acceleration
+            ep = new_high
+            s = s + af * (ep - s)
+            if s > prev_low:
+                s = prev_low
+            if s > new_low:
+                s = new_low
+        else:
+            out[today] = s
+            if new_low < ep:
+                ep = new_low
+                af += acceleration
+                if af > maximum:
+                    af = maximum
+            s = s + af * (ep - s)
+            if s < prev_high:
+                s = prev_high
+            if s < new_high:
+                s = new_high
+    return out
