@@ -8,6 +8,7 @@ Freqtrade is not needed at run time.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -29,7 +30,21 @@ FUNCTIONS = {
     "calculate_sortino": "freqtrade.data.metrics.calculate_sortino",
     "calculate_calmar": "freqtrade.data.metrics.calculate_calmar",
     "calculate_underwater": "freqtrade.data.metrics.calculate_underwater",
+    "calculate_sharpe_from_balance": "freqtrade.data.metrics.calculate_sharpe_from_balance",
+    "calculate_sortino_from_balance": "freqtrade.data.metrics.calculate_sortino_from_balance",
+    "calculate_calmar_from_balance": "freqtrade.data.metrics.calculate_calmar_from_balance",
+    "calculate_max_drawdown_from_balance":
+        "freqtrade.data.metrics.calculate_max_drawdown_from_balance",
+    "calculate_market_change": "freqtrade.data.metrics.calculate_market_change",
+    "create_cum_profit": "freqtrade.data.metrics.create_cum_profit",
+    "combine_dataframes_by_column": "freqtrade.data.metrics.combine_dataframes_by_column",
+    "combined_dataframes_with_rel_mean":
+        "freqtrade.data.metrics.combined_dataframes_with_rel_mean",
+    "combine_dataframes_with_mean": "freqtrade.data.metrics.combine_dataframes_with_mean",
+    "calculate_p_value": "freqtrade.data.metrics.calculate_p_value",
 }
+
+log = logging.getLogger(__name__)
 
 
 def _fam():
@@ -70,6 +85,34 @@ class DrawDownResult:
     current_relative_account_drawdown: float = 0.0
 
 
+def _drawdown_result(date_of, order, profit, starting_balance, relative):
+    """DrawDownResult of ``profit`` (already in ``order``); ``date_of(i)`` is row i's date."""
+    fam = _fam()
+    cumulative, high, drawdown, rel = fam.call("drawdown_series", profit,
+                                               float(starting_balance or 0.0))
+    n = profit.shape[0] + 1
+    idx = (fam.call("argmax_skipnan", rel, n) if relative
+           else fam.call("argmin_skipnan", drawdown, n))
+    high_idx = fam.call("argmax_skipnan", high, idx + 1)
+    current_high_idx = fam.call("argmax_skipnan", high, n - 1)
+
+    def date_at(row):  # row of the series (0 = the zero row) -> date of that trade
+        return date_of(order[max(row - 1, 0)])
+
+    return DrawDownResult(
+        drawdown_abs=abs(float(drawdown[idx])),
+        high_date=date_at(high_idx),
+        low_date=date_at(idx),
+        high_value=float(cumulative[high_idx]),
+        low_value=float(cumulative[idx]),
+        relative_account_drawdown=float(rel[idx]),
+        current_high_date=date_at(current_high_idx),
+        current_high_value=float(high[-1]),
+        current_drawdown_abs=float(high[-1] - cumulative[-1]),
+        current_relative_account_drawdown=float(rel[-1]),
+    )
+
+
 def calculate_max_drawdown(
     trades: pd.DataFrame,
     *,
@@ -90,30 +133,8 @@ def calculate_max_drawdown(
     dates = trades[date_col]
     order = nargsort(dates.array, kind="quicksort")
     profit = as_float_array(trades[value_col].to_numpy()[order], value_col)
-    fam = _fam()
-    cumulative, high, drawdown, rel = fam.call("drawdown_series", profit,
-                                               float(starting_balance or 0.0))
-    n = profit.shape[0] + 1
-    idx = (fam.call("argmax_skipnan", rel, n) if relative
-           else fam.call("argmin_skipnan", drawdown, n))
-    high_idx = fam.call("argmax_skipnan", high, idx + 1)
-    current_high_idx = fam.call("argmax_skipnan", high, n - 1)
-
-    def date_at(row):  # row of the series (0 = the zero row) -> date of that trade
-        return dates.iloc[order[max(row - 1, 0)]]
-
-    return DrawDownResult(
-        drawdown_abs=abs(float(drawdown[idx])),
-        high_date=date_at(high_idx),
-        low_date=date_at(idx),
-        high_value=float(cumulative[high_idx]),
-        low_value=float(cumulative[idx]),
-        relative_account_drawdown=float(rel[idx]),
-        current_high_date=date_at(current_high_idx),
-        current_high_value=float(high[-1]),
-        current_drawdown_abs=float(high[-1] - cumulative[-1]),
-        current_relative_account_drawdown=float(rel[-1]),
-    )
+    return _drawdown_result(dates.array.__getitem__, order, profit, starting_balance,
+                            relative)
 
 
 def calculate_csum(trades: pd.DataFrame, starting_balance: float = 0) -> tuple[float, float]:
@@ -251,3 +272,386 @@ def calculate_underwater(trades: pd.DataFrame, *, date_col: str = "close_date",
     date = dates.iloc[np.concatenate(([order[0]], order))].reset_index(drop=True)
     return pd.DataFrame({"cumulative": cumulative, "high_value": high, "drawdown": drawdown,
                          "drawdown_relative": rel, "date": date})
+
+
+# -- balance histories -------------------------------------------------------------------
+_TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000,
+                  "ns": 86_400_000_000_000}
+
+
+def _wallet(balance_history, date_col, balance_col):
+    """Freqtrade's ``_prepare_balance_history`` as arrays, or None when nothing is left.
+
+    Returns ``(dates, pos, balance)``: the date column's array, the positions of the kept
+    rows (date and balance not missing) in date order (the same quicksort as
+    ``sort_values``) and their balances as float64.
+    """
+    if (len(balance_history) == 0 or date_col not in balance_history
+            or balance_col not in balance_history):
+        return None
+    dates = balance_history[date_col].array
+    balance = as_float_array(balance_history[balance_col], balance_col)
+    keep = ~(np.asarray(pd.isna(dates)) | np.isnan(balance))
+    if keep.all():
+        pos = np.arange(len(balance))
+    else:
+        pos = np.flatnonzero(keep)
+        if pos.shape[0] == 0:
+            return None
+        dates_kept = dates.take(pos)
+    order = nargsort(dates if keep.all() else dates_kept, kind="quicksort")
+    pos = pos[order]
+    return dates, pos, np.ascontiguousarray(balance[pos])
+
+
+def _resort(dates, pos):
+    """Positions after one more ``sort_values`` of the already sorted rows ``pos``."""
+    order = nargsort(dates.take(pos), kind="quicksort")
+    return pos[order]
+
+
+def _daily_returns(dates, pos, balance):
+    """Day-over-day returns of the last balance per calendar day (Freqtrade's series)."""
+    sub = dates.take(pos)
+    if isinstance(sub, pd.arrays.DatetimeArray):
+        if sub.tz is not None:
+            sub = sub.tz_localize(None)  # calendar days of the wall clock, as resample
+        return _fam().call("daily_returns", np.ascontiguousarray(sub.asi8), balance,
+                           _TICKS_PER_DAY[sub.unit])
+    # other date types: pandas raises (or resamples) exactly as Freqtrade's code does
+    daily = pd.Series(balance, index=pd.Index(sub)).resample("1D").last().dropna()
+    if len(daily) < 2:
+        return np.empty(0)
+    return np.ascontiguousarray(daily.pct_change().dropna().to_numpy(dtype=float))
+
+
+def calculate_sharpe_from_balance(
+    balance_history: pd.DataFrame,
+    date_col: str = "date",
+    balance_col: str = "total_quote",
+) -> float:
+    """Annualized Sharpe ratio of the daily returns of a balance history.
+
+    The last balance of each calendar day (rows with a missing date or balance dropped)
+    gives the daily returns; ``mean / std(ddof=0) * sqrt(365)``, -100.0 for a zero or NaN
+    deviation, 0.0 with fewer than two days of data or missing columns.
+    """
+    wallet = _wallet(balance_history, date_col, balance_col)
+    if wallet is None:
+        return 0.0
+    returns = _daily_returns(*wallet)
+    if returns.shape[0] == 0:
+        return 0.0
+    mean = _nansum(returns) / returns.shape[0]
+    return _annualized(mean, _fam().call("nanstd", returns, 0))
+
+
+def calculate_sortino_from_balance(
+    balance_history: pd.DataFrame,
+    date_col: str = "date",
+    balance_col: str = "total_quote",
+) -> float:
+    """Annualized Sortino ratio of the daily returns of a balance history.
+
+    As :func:`calculate_sharpe_from_balance`, with the deviation (ddof=0) of the negative
+    daily returns only.
+    """
+    wallet = _wallet(balance_history, date_col, balance_col)
+    if wallet is None:
+        return 0.0
+    returns = _daily_returns(*wallet)
+    if returns.shape[0] == 0:
+        return 0.0
+    mean = _nansum(returns) / returns.shape[0]
+    down = np.ascontiguousarray(returns[returns < 0])
+    return _annualized(mean, _fam().call("nanstd", down, 0))
+
+
+def _max_drawdown_of_wallet(dates, pos, balance, relative):
+    diffs = np.empty_like(balance)
+    diffs[0] = 0.0
+    np.subtract(balance[1:], balance[:-1], out=diffs[1:])
+    order = nargsort(dates.take(pos), kind="quicksort")  # calculate_max_drawdown's sort
+    profit = np.ascontiguousarray(diffs[order])
+    return _drawdown_result(lambda i: dates[pos[i]], order, profit, float(balance[0]),
+                            relative)
+
+
+def calculate_max_drawdown_from_balance(
+    balance_history: pd.DataFrame,
+    date_col: str = "date",
+    balance_col: str = "total_quote",
+    relative: bool = False,
+) -> DrawDownResult:
+    """Max drawdown of a balance history (its changes as profits, its first balance as the
+    starting balance), as :func:`calculate_max_drawdown`.
+
+    :raise ValueError: "Balance-history dataframe empty." with fewer than two usable rows
+    """
+    wallet = _wallet(balance_history, date_col, balance_col)
+    if wallet is None or wallet[1].shape[0] < 2:
+        raise ValueError("Balance-history dataframe empty.")
+    return _max_drawdown_of_wallet(*wallet, relative)
+
+
+def calculate_calmar_from_balance(
+    balance_history: pd.DataFrame,
+    date_col: str = "date",
+    balance_col: str = "total_quote",
+) -> float:
+    """Annualized Calmar ratio of a balance history: daily return (in %) over the
+    relative max drawdown; 0.0 with fewer than two usable rows."""
+    wallet = _wallet(balance_history, date_col, balance_col)
+    if wallet is None or wallet[1].shape[0] < 2:
+        return 0.0
+    dates, pos, balance = wallet
+    starting_balance = float(balance[0])
+    final_balance = float(balance[-1])
+    days_period = max(1, (dates[pos[-1]] - dates[pos[0]]).days)
+    total_profit = (final_balance - starting_balance) / starting_balance
+    mean = total_profit / days_period * 100
+    pos2 = _resort(dates, pos)  # the drawdown prepares (sorts) the wallet once more
+    drawdown = _max_drawdown_of_wallet(dates, pos2, _take_by_pos(balance, pos, pos2), False)
+    return _annualized(mean, drawdown.relative_account_drawdown)
+
+
+def _take_by_pos(values, pos, pos2):
+    """``values`` (aligned with ``pos``) reordered to follow ``pos2`` (a permutation)."""
+    where = np.empty(int(pos.max()) + 1, dtype=np.intp)
+    where[pos] = np.arange(pos.shape[0])
+    return np.ascontiguousarray(values[where[pos2]])
+
+
+# -- p-value -----------------------------------------------------------------------------
+def calculate_p_value(trades: pd.DataFrame, starting_balance: float) -> float:
+    """Two-sided p-value of a one-sample t-test that the mean ``profit_abs /
+    starting_balance`` is zero (Student's t tail computed here, no scipy).
+
+    1.0 with fewer than two trades or a zero deviation; NaN when a return is NaN.
+    """
+    if len(trades) < 2:
+        return 1.0
+    _, returns = _returns(trades, starting_balance)
+    fam = _fam()
+    if fam.call("nanstd", returns, 1) == 0:
+        return 1.0
+    n = returns.shape[0]
+    if np.isnan(returns).any():
+        return float("nan")
+    with np.errstate(all="ignore"):
+        mean = returns.mean()
+        var = np.mean((returns - mean) ** 2) * (n / (n - 1.0))
+        t = float(mean / np.sqrt(var / n))
+    return float(fam.call("student_t_two_sided", t, float(n - 1)))
+
+
+# -- market and pair frames ----------------------------------------------------------------
+def calculate_market_change(data: dict[str, pd.DataFrame], column: str = "close",
+                            min_date=None) -> float:
+    """Mean over the pairs of ``(last - first) / first`` of the first and last non-NaN
+    ``column`` values (of the rows dated ``>= min_date``); 0.0 without any pair.
+
+    A pair without rows (after ``min_date``) is skipped with a warning; a pair whose
+    values are all NaN raises IndexError, as in Freqtrade.
+    """
+    changes = []
+    fam = _fam()
+    every_row = np.zeros(0, dtype=np.uint8)
+    for pair, df in data.items():
+        if min_date is not None:
+            keep = (df["date"] >= min_date).to_numpy()
+            empty = df.shape[1] == 0 or not keep.any()
+            keep = np.ascontiguousarray(keep, dtype=np.uint8)
+        else:
+            keep = every_row
+            empty = df.empty
+        if empty:
+            log.warning(f"Pair {pair} has no data after {min_date}.")
+            continue
+        values = as_float_array(df[column], column)
+        status, start, end = fam.call("first_last_valid", values, keep)
+        if status != 2.0:
+            raise IndexError("single positional indexer is out-of-bounds")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            changes.append((np.float64(end) - start) / np.float64(start))
+    if not changes:
+        return 0.0
+    return float(np.mean(changes))
+
+
+def _column_series(df, column, pair):
+    """``df.set_index("date").rename({column: pair}, axis=1)[pair]`` without the copy."""
+    if column == "date" or column not in df.columns or pair in df.columns or (
+            "date" not in df.columns):
+        return df.set_index("date").rename({column: pair}, axis=1)[pair]
+    return pd.Series(df[column].array, index=pd.Index(df["date"].array, name="date"),
+                     name=pair, copy=False)
+
+
+def _aligned_matrix(data, column):
+    """(date index, pairs x candles float64 matrix) when every frame has the same dates and
+    a float64 ``column``; None otherwise."""
+    frames = list(data.values())
+    first = frames[0]
+    if "date" not in first.columns or column == "date":
+        return None
+    dates = first["date"].array
+    rows = []
+    for pair, df in data.items():
+        if (column not in df.columns or "date" not in df.columns or pair in df.columns
+                or df.columns.duplicated().any()):
+            return None
+        col = df[column]
+        if col.dtype != np.float64:
+            return None
+        other = df["date"].array
+        if other is not dates and (other.dtype != dates.dtype or not np.array_equal(
+                np.asarray(other._ndarray if hasattr(other, "_ndarray") else other),
+                np.asarray(dates._ndarray if hasattr(dates, "_ndarray") else dates))):
+            return None
+        rows.append(col.to_numpy())
+    if not isinstance(dates, pd.arrays.DatetimeArray):
+        return None
+    mat = np.empty((len(rows), len(dates)))
+    for i, r in enumerate(rows):
+        mat[i] = r
+    return pd.Index(dates, name="date"), mat
+
+
+def _frame(index, mat, names):
+    return pd.DataFrame(mat.T, index=index, columns=pd.Index(list(names)), copy=False)
+
+
+def combine_dataframes_by_column(data: dict[str, pd.DataFrame],
+                                 column: str = "close") -> pd.DataFrame:
+    """One column per pair (named by the dict key) of ``column``, indexed by ``date``
+    (outer join of the pairs' dates).
+
+    :raise ValueError: "No data provided." for an empty dict
+    """
+    if not data:
+        raise ValueError("No data provided.")
+    aligned = _aligned_matrix(data, column)
+    if aligned is not None:
+        return _frame(*aligned, data.keys())
+    return pd.concat([_column_series(df, column, pair) for pair, df in data.items()], axis=1)
+
+
+def combine_dataframes_with_mean(data: dict[str, pd.DataFrame],
+                                 column: str = "close") -> pd.DataFrame:
+    """:func:`combine_dataframes_by_column` plus a ``mean`` column (mean over the pairs,
+    NaN skipped).
+
+    :raise ValueError: "No data provided." for an empty dict
+    """
+    if not data:
+        raise ValueError("No data provided.")
+    aligned = _aligned_matrix(data, column)
+    if aligned is None:
+        comb = combine_dataframes_by_column(data, column)
+        return pd.concat([comb, comb.mean(axis=1).rename("mean")], axis=1)
+    index, mat = aligned
+    names = list(data.keys())
+    if "mean" in names:
+        comb = _frame(index, mat, names)
+        return pd.concat([comb, comb.mean(axis=1).rename("mean")], axis=1)
+    full = np.empty((mat.shape[0] + 1, mat.shape[1]))
+    full[:-1] = mat
+    full[-1] = _fam().call("pairs_mean", mat)
+    return _frame(index, full, names + ["mean"])
+
+
+def combined_dataframes_with_rel_mean(data: dict[str, pd.DataFrame], fromdt, todt,
+                                      column: str = "close") -> pd.DataFrame:
+    """Per candle in ``[fromdt, todt)``: ``mean`` of the pairs' ``column``, ``rel_mean``
+    (cumulative sum of the mean relative change over the pairs, 0 where none) and
+    ``count`` of pairs with a value.
+
+    :raise ValueError: "No data provided." for an empty dict
+    """
+    if not data:
+        raise ValueError("No data provided.")
+    aligned = _aligned_matrix(data, column)
+    if aligned is None:
+        comb = combine_dataframes_by_column(data, column)
+        comb = comb.iloc[(comb.index >= fromdt) & (comb.index < todt)]
+        return pd.DataFrame({
+            "mean": comb.mean(axis=1),
+            "rel_mean": comb.pct_change().mean(axis=1).fillna(0).cumsum(),
+            "count": comb.count(axis=1),
+        })
+    index, mat = aligned
+    keep = np.asarray((index >= fromdt) & (index < todt))
+    if not keep.all():
+        index = index[keep]
+        mat = np.ascontiguousarray(mat[:, keep])
+    mean, rel, count = _fam().call("pairs_mean_relmean_count", mat)
+    return pd.DataFrame({"mean": mean, "rel_mean": rel, "count": count.astype(np.int64)},
+                        index=index)
+
+
+# -- cumulative profit on candles ----------------------------------------------------------
+_TF_SCALE = {"y": 31_536_000, "M": 2_592_000, "w": 604_800, "d": 86_400, "h": 3_600,
+             "m": 60, "s": 1}
+
+
+def timeframe_to_resample_freq(timeframe: str) -> str:
+    """pandas resample frequency of a Freqtrade timeframe (``"5m"`` -> ``"300s"``).
+
+    :raise ValueError: for a timeframe whose unit is not one of y M w d h m s
+    """
+    if timeframe == "1y":
+        return "1YS"
+    amount = int(timeframe[0:-1])
+    unit = timeframe[-1]
+    if unit not in _TF_SCALE:
+        raise ValueError(f"timeframe unit {unit} is not supported")
+    seconds = amount * _TF_SCALE[unit]
+    minutes = seconds // 60
+    freq = f"{seconds}s"
+    if 10000 < minutes < 43200:
+        freq = "1W-MON"
+    elif 43200 <= minutes < 525600:
+        freq = f"{timeframe}S"
+    elif minutes > 43200:
+        freq = timeframe
+    return freq
+
+
+def _utc_or_naive(arr):
+    return isinstance(arr, pd.arrays.DatetimeArray) and (
+        arr.tz is None or str(arr.tz) in ("UTC", "Etc/UTC"))
+
+
+def create_cum_profit(df: pd.DataFrame, trades: pd.DataFrame, col_name: str,
+                      timeframe: str) -> pd.DataFrame:
+    """Add ``col_name`` to ``df`` (date index): the cumulative ``profit_abs`` of the
+    trades, summed per ``timeframe`` bin of ``close_date``, read on the candle dates,
+    0 on the first candle and forward-filled. Modifies and returns ``df``.
+
+    :raise ValueError: "Trade dataframe empty." for an empty trades frame
+    """
+    if len(trades) == 0:
+        raise ValueError("Trade dataframe empty.")
+    freq = timeframe_to_resample_freq(timeframe)
+    close = trades["close_date"].array
+    index = df.index.array
+    fast = (freq.endswith("s") and freq[:-1].isdigit() and col_name not in df.columns
+            and _utc_or_naive(close) and _utc_or_naive(index) and len(df) > 0
+            and (close.tz is None) == (index.tz is None) and not pd.isna(close).any())
+    if not fast:
+        sums = trades.resample(freq, on="close_date")[["profit_abs"]].sum()
+        df.loc[:, col_name] = sums["profit_abs"].cumsum()
+        df.loc[df.iloc[0].name, col_name] = 0
+        df[col_name] = df[col_name].ffill()
+        return df
+    close_ns = np.ascontiguousarray(close.as_unit("ns").asi8)
+    index_ns = np.ascontiguousarray(index.as_unit("ns").asi8)
+    step = int(freq[:-1]) * 1_000_000_000
+    day = _TICKS_PER_DAY["ns"]
+    tmin = int(close_ns.min())
+    origin = (tmin // day) * day  # resample's origin "start_day": midnight of the first day
+    first = origin + ((tmin - origin) // step) * step
+    profit = as_float_array(trades["profit_abs"], "profit_abs")
+    df[col_name] = _fam().call("cum_profit_on_index", index_ns, close_ns, profit, first, step)
+    return df

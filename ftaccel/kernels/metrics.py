@@ -4,9 +4,11 @@ Inputs are float64 arrays already sorted the way Freqtrade sorts the trades; the
 ``ftaccel.metrics`` does the frame handling. NaN follows pandas' ``skipna`` rules.
 """
 
+import math
+
 import numpy as np
 
-from . import export
+from . import export, helper
 
 
 @export("UniTuple(f8[::1], 4)(f8[::1], f8)")
@@ -133,3 +135,259 @@ def nanstd(values, ddof):
             d = v - mean
             sq += d * d
     return np.sqrt(sq / (count - ddof))
+
+
+@export("f8[::1](i8[::1], f8[::1], i8)")
+def daily_returns(dates, balance, day):
+    """Day-over-day returns of the last balance of each day, as Freqtrade's wallet series.
+
+    ``dates`` are sorted integer timestamps (one unit, midnight-aligned origin), ``day``
+    the length of a day in that unit. The last balance of each day with data is kept;
+    the returns ``b[i] / b[i-1] - 1`` that come out NaN (``0 / 0``) are dropped, as
+    pandas' ``pct_change().dropna()``. Fewer than two days give an empty array.
+    """
+    n = dates.shape[0]
+    last = np.empty(n)
+    ndays = 0
+    prev_day = 0
+    for i in range(n):
+        t = dates[i]
+        d = t // day
+        if ndays > 0 and d == prev_day:
+            last[ndays - 1] = balance[i]
+        else:
+            last[ndays] = balance[i]
+            ndays += 1
+            prev_day = d
+    if ndays < 2:
+        return np.empty(0)
+    out = np.empty(ndays - 1)
+    m = 0
+    for i in range(1, ndays):
+        r = last[i] / last[i - 1] - 1.0
+        if not np.isnan(r):
+            out[m] = r
+            m += 1
+    return out[:m].copy()
+
+
+@export("UniTuple(f8, 3)(f8[::1], u1[::1])")
+def first_last_valid(values, keep):
+    """``(status, first, last)`` of the non-NaN values among the kept rows.
+
+    ``keep`` flags the rows to consider (an empty ``keep`` keeps every row). status is 0
+    when no row is kept, 1 when the kept rows are all NaN, 2 otherwise.
+    """
+    n = values.shape[0]
+    use_mask = keep.shape[0] > 0
+    kept = False
+    first = np.nan
+    last = np.nan
+    found = False
+    for i in range(n):
+        if use_mask and keep[i] == 0:
+            continue
+        kept = True
+        v = values[i]
+        if np.isnan(v):
+            continue
+        if not found:
+            first = v
+            found = True
+        last = v
+    if not kept:
+        return 0.0, first, last
+    if not found:
+        return 1.0, first, last
+    return 2.0, first, last
+
+
+@export("UniTuple(f8[::1], 3)(f8[:, ::1])")
+def pairs_mean_relmean_count(mat):
+    """Row statistics of a pairs x candles matrix (one pair per row).
+
+    Returns, per candle, the mean over the pairs skipping NaN (NaN when none), the
+    cumulative sum of the mean relative change ``x[t] / x[t-1] - 1`` over the pairs
+    (NaN changes skipped, a candle without any counts 0), and the count of non-NaN pairs.
+    """
+    npairs = mat.shape[0]
+    n = mat.shape[1]
+    mean = np.empty(n)
+    rel = np.empty(n)
+    count = np.empty(n)
+    total = 0.0
+    for t in range(n):
+        s = 0.0
+        c = 0
+        rs = 0.0
+        rc = 0
+        for p in range(npairs):
+            v = mat[p, t]
+            if not np.isnan(v):
+                s += v
+                c += 1
+            if t > 0:
+                r = v / mat[p, t - 1] - 1.0
+                if not np.isnan(r):
+                    rs += r
+                    rc += 1
+        mean[t] = s / c if c > 0 else np.nan
+        count[t] = c
+        if rc > 0:
+            rm = rs / rc
+            if not np.isnan(rm):
+                total += rm
+        rel[t] = total
+    return mean, rel, count
+
+
+@export("f8[::1](f8[:, ::1])")
+def pairs_mean(mat):
+    """Mean over the pairs (rows) of each candle (column), NaN skipped; NaN when none."""
+    npairs = mat.shape[0]
+    n = mat.shape[1]
+    mean = np.empty(n)
+    for t in range(n):
+        s = 0.0
+        c = 0
+        for p in range(npairs):
+            v = mat[p, t]
+            if not np.isnan(v):
+                s += v
+                c += 1
+        mean[t] = s / c if c > 0 else np.nan
+    return mean
+
+
+@export("f8[::1](i8[::1], i8[::1], f8[::1], i8, i8)")
+def cum_profit_on_index(index, close, profit, first, freq):
+    """Freqtrade's ``create_cum_profit`` column on the candle dates ``index``.
+
+    Profits are summed per bin ``[first + k*freq, first + (k+1)*freq)`` of their close
+    date (Kahan-compensated, NaN as 0, as pandas' resample sum), accumulated, and read on
+    each candle date that is a bin label; other candles are NaN. Candles dated like the
+    first candle are set to 0, then the gaps are forward-filled. ``close`` must be
+    non-empty and ``first`` the label of the bin of its earliest date.
+    """
+    m = close.shape[0]
+    last_bin = 0
+    for i in range(m):
+        k = (close[i] - first) // freq
+        if k > last_bin:
+            last_bin = k
+    nb = last_bin + 1
+    sums = np.zeros(nb)
+    comp = np.zeros(nb)
+    for i in range(m):
+        v = profit[i]
+        if np.isnan(v):
+            continue
+        k = (close[i] - first) // freq
+        y = v - comp[k]
+        t = sums[k] + y
+        c = t - sums[k] - y
+        comp[k] = 0.0 if np.isnan(c) else c
+        sums[k] = t
+    total = 0.0
+    for k in range(nb):
+        total += sums[k]
+        sums[k] = total
+    n = index.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        d = index[i] - first
+        if d >= 0 and d % freq == 0 and d // freq < nb:
+            out[i] = sums[d // freq]
+        else:
+            out[i] = np.nan
+    if n > 0:
+        start = index[0]
+        for i in range(n):
+            if index[i] == start:
+                out[i] = 0.0
+        for i in range(1, n):
+            if np.isnan(out[i]):
+                out[i] = out[i - 1]
+    return out
+
+
+@helper
+def _betacf(a, b, x):
+    """Continued fraction of the incomplete beta (modified Lentz)."""
+    tiny = 1e-300
+    qab = a + b
+    qap = a + 1.0
+    qam = a - 1.0
+    c = 1.0
+    d = 1.0 - qab * x / qap
+    if abs(d) < tiny:
+        d = tiny
+    d = 1.0 / d
+    h = d
+    for m in range(1, 10000):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        if abs(d) < tiny:
+            d = tiny
+        c = 1.0 + aa / c
+        if abs(c) < tiny:
+            c = tiny
+        d = 1.0 / d
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        if abs(d) < tiny:
+            d = tiny
+        c = 1.0 + aa / c
+        if abs(c) < tiny:
+            c = tiny
+        d = 1.0 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < 1e-15:
+            break
+    return h
+
+
+@helper
+def _betainc(a, b, x, y):
+    """Regularized incomplete beta ``I_x(a, b)`` with ``y = 1 - x`` given exactly.
+
+    NaN for NaN input; 0 at ``x <= 0`` and 1 at ``y <= 0``.
+    """
+    if np.isnan(a) or np.isnan(b) or np.isnan(x) or np.isnan(y):
+        return np.nan
+    if x <= 0.0:
+        return 0.0
+    if y <= 0.0:
+        return 1.0
+    lbeta = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+    front = math.exp(lbeta + a * math.log(x) + b * math.log1p(-x) if x < 0.5
+                     else lbeta + a * math.log1p(-y) + b * math.log(y))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, y) / b
+
+
+@export("f8(f8, f8, f8, f8)")
+def betainc_reg(a, b, x, y):
+    """Regularized incomplete beta ``I_x(a, b)`` with ``y = 1 - x`` given exactly.
+
+    NaN for NaN input; 0 at ``x <= 0`` and 1 at ``y <= 0``.
+    """
+    return _betainc(a, b, x, y)
+
+
+@export("f8(f8, f8)")
+def student_t_two_sided(t, df):
+    """Two-sided tail ``P(|T| >= |t|)`` of Student's t with ``df`` degrees of freedom."""
+    if np.isnan(t) or np.isnan(df) or df <= 0.0:
+        return np.nan
+    if np.isinf(t):
+        return 0.0
+    t2 = t * t
+    x = df / (df + t2)
+    y = t2 / (df + t2)
+    p = _betainc(0.5 * df, 0.5, x, y)
+    return min(p, 1.0)
