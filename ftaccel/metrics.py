@@ -8,9 +8,11 @@ Freqtrade is not needed at run time.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -49,6 +51,96 @@ log = logging.getLogger(__name__)
 
 def _fam():
     return _backend.family("metrics")
+
+
+def _col(frame, name):
+    """``frame[name]``'s values (ndarray or pandas array) without building a Series.
+
+    Column lookup through ``frame[name]`` costs tens of microseconds; reading the block
+    directly costs about one. Anything unusual (duplicate or missing names, not a
+    DataFrame) goes through ``frame[name]``, with its errors.
+    """
+    if isinstance(frame, pd.DataFrame):
+        try:
+            loc = frame.columns.get_loc(name)
+        except Exception:  # noqa: BLE001 - frame[name] below raises pandas' own error
+            loc = None
+        if isinstance(loc, (int, np.integer)):
+            try:
+                return frame._get_column_array(loc)
+            except AttributeError:  # pragma: no cover - a pandas without the accessor
+                pass
+    column = frame[name]
+    return column if isinstance(column, pd.DataFrame) else column.array
+
+
+def _float_col(frame, name):
+    """Column ``name`` as a C-contiguous float64 array (no copy for a float64 column)."""
+    values = _col(frame, name)
+    if isinstance(values, np.ndarray):
+        if values.dtype == np.float64 and values.flags.c_contiguous:
+            return values
+        return as_float_array(values, name)
+    if isinstance(values, pd.DataFrame):
+        return as_float_array(values, name)
+    return as_float_array(pd.Series(values, copy=False), name)
+
+
+def _date_order(dates):
+    """``sort_values``' quicksort order of a date column's values; None when already
+    strictly increasing (then the order is the identity)."""
+    if isinstance(dates, pd.arrays.DatetimeArray):
+        m8 = dates._ndarray
+        if m8.shape[0] < 2:
+            return None
+        i8 = m8.view(np.int64)
+        if i8[0] != _NAT and (i8[1:] > i8[:-1]).all():
+            return None  # NaT is the smallest int64: a strictly rising run has none
+        if not np.isnat(m8).any():
+            return np.argsort(m8, kind="quicksort")
+    return nargsort(dates, kind="quicksort")
+
+
+_NAT = np.iinfo(np.int64).min
+
+try:  # pandas >= 3: blocks in, frame out, without the constructor's inference
+    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
+except ImportError:  # pragma: no cover - older pandas
+    _from_blocks = None
+
+
+@functools.lru_cache(maxsize=64)
+def _columns(names):
+    """The column Index of ``names`` (built once: string Index creation is slow)."""
+    return pd.Index(list(names))
+
+
+def _block_array(values):
+    """``values`` (one column) in the shape a pandas block of it holds."""
+    if isinstance(values, np.ndarray):
+        return values.reshape(1, -1)
+    if isinstance(values, pd.arrays.DatetimeArray) and values.tz is None:
+        return values._ndarray.reshape(1, -1)
+    if isinstance(values, pd.arrays.NumpyExtensionArray):
+        return values.to_numpy().reshape(1, -1)
+    return values
+
+
+def _make_frame(floats, names, extra, index):
+    """DataFrame of the float64 rows of ``floats`` named ``names`` followed by the
+    ``extra`` ``(name, values)`` columns: the frame the pandas constructor would build
+    from the same columns, without its per-column inference cost."""
+    columns = list(names) + [name for name, _ in extra]
+    if _from_blocks is not None:
+        k = len(names)
+        blocks = [(floats, np.arange(k))]
+        blocks += [(_block_array(v), np.array([k + i])) for i, (_, v) in enumerate(extra)]
+        cols = (_columns(tuple(columns)) if all(type(c) is str for c in columns)
+                else pd.Index(columns))
+        return _from_blocks(blocks, index=index, columns=cols)
+    data = dict(zip(names, floats))
+    data.update(extra)
+    return pd.DataFrame(data, index=index)
 
 
 # -- array building blocks ---------------------------------------------------------------
@@ -97,7 +189,8 @@ def _drawdown_result(date_of, order, profit, starting_balance, relative):
     current_high_idx = fam.call("argmax_skipnan", high, n - 1)
 
     def date_at(row):  # row of the series (0 = the zero row) -> date of that trade
-        return date_of(order[max(row - 1, 0)])
+        row = max(row - 1, 0)
+        return date_of(row if order is None else order[row])
 
     return DrawDownResult(
         drawdown_abs=abs(float(drawdown[idx])),
@@ -130,11 +223,11 @@ def calculate_max_drawdown(
     """
     if len(trades) == 0:
         raise ValueError("Trade dataframe empty.")
-    dates = trades[date_col]
-    order = nargsort(dates.array, kind="quicksort")
-    profit = as_float_array(trades[value_col].to_numpy()[order], value_col)
-    return _drawdown_result(dates.array.__getitem__, order, profit, starting_balance,
-                            relative)
+    dates = _col(trades, date_col)
+    values = _float_col(trades, value_col)
+    order = _date_order(dates)
+    profit = values if order is None else values[order]
+    return _drawdown_result(dates.__getitem__, order, profit, starting_balance, relative)
 
 
 def calculate_csum(trades: pd.DataFrame, starting_balance: float = 0) -> tuple[float, float]:
@@ -144,8 +237,7 @@ def calculate_csum(trades: pd.DataFrame, starting_balance: float = 0) -> tuple[f
     """
     if len(trades) == 0:
         raise ValueError("Trade dataframe empty.")
-    profit = as_float_array(trades["profit_abs"].to_numpy(), "profit_abs")
-    lo, hi = _fam().call("csum_min_max", profit)
+    lo, hi = _fam().call("csum_min_max", _float_col(trades, "profit_abs"))
     return lo + starting_balance, hi + starting_balance
 
 
@@ -165,7 +257,7 @@ def calculate_expectancy(trades: pd.DataFrame) -> tuple[float, float]:
     expectancy_ratio = 100.0
     n = len(trades)
     if n > 0:
-        profit = as_float_array(trades["profit_abs"].to_numpy(), "profit_abs")
+        profit = _float_col(trades, "profit_abs")
         profit_sum, nwin, loss_sum, nloss = _fam().call("win_loss_sums", profit)
         nwin, nloss = int(nwin), int(nloss)
         loss_sum = abs(loss_sum)
@@ -180,14 +272,19 @@ def calculate_expectancy(trades: pd.DataFrame) -> tuple[float, float]:
 
 
 def _returns(trades, starting_balance):
-    profit = as_float_array(trades["profit_abs"].to_numpy(), "profit_abs")
+    profit = _float_col(trades, "profit_abs")
     with np.errstate(divide="ignore", invalid="ignore"):
         return profit, profit / starting_balance
 
 
+def _stats(trades, starting_balance, ddof, downside=0):
+    """(sum, count, std) of profit_abs / starting_balance (see the returns_stats kernel)."""
+    return _fam().call("returns_stats", _float_col(trades, "profit_abs"),
+                       float(starting_balance), ddof, downside)
+
+
 def _nansum(x):  # pandas' sum: NaN as 0, numpy's pairwise summation
-    nan = np.isnan(x)
-    return float(np.where(nan, 0.0, x).sum() if nan.any() else x.sum())
+    return _fam().call("pairwise_sum", x)
 
 
 def _annualized(mean, denominator):
@@ -200,15 +297,22 @@ def calculate_sqn(trades: pd.DataFrame, starting_balance: float) -> float:
     """System Quality Number of ``profit_abs / starting_balance``, rounded to 4 places."""
     if len(trades) == 0:
         return 0.0
-    _, returns = _returns(trades, starting_balance)
-    count = int((~np.isnan(returns)).sum())
-    average = _nansum(returns) / count if count else np.nan
-    std = _fam().call("nanstd", returns, 1)
+    total, count, std = _stats(trades, starting_balance, 1)
+    average = total / count if count else np.nan
     if std != 0 and not np.isnan(std):
         sqn = math.sqrt(len(trades)) * np.float64(average / std)
     else:
         sqn = -100.0
     return round(sqn, 4)
+
+
+def _days(min_date, max_date):
+    """``max(1, (max_date - min_date).days)`` without building a Timedelta when both are
+    Timestamps of the same kind (both naive or both aware)."""
+    if (type(min_date) is pd.Timestamp and type(max_date) is pd.Timestamp
+            and (min_date.tzinfo is None) == (max_date.tzinfo is None)):
+        return max(1, (max_date.value - min_date.value) // 86_400_000_000_000)
+    return max(1, (max_date - min_date).days)
 
 
 def _ratio_inputs(trades, min_date, max_date):
@@ -221,10 +325,9 @@ def calculate_sharpe(trades: pd.DataFrame, min_date, max_date,
     """Annualized Sharpe ratio of the trades over ``max_date - min_date`` days."""
     if _ratio_inputs(trades, min_date, max_date):
         return 0
-    _, returns = _returns(trades, starting_balance)
-    days_period = max(1, (max_date - min_date).days)
-    mean = _nansum(returns) / days_period
-    return _annualized(mean, _fam().call("nanstd", returns, 0))
+    total, _, std = _stats(trades, starting_balance, 0)
+    days_period = _days(min_date, max_date)
+    return _annualized(total / days_period, std)
 
 
 def calculate_sortino(trades: pd.DataFrame, min_date, max_date,
@@ -232,11 +335,9 @@ def calculate_sortino(trades: pd.DataFrame, min_date, max_date,
     """Annualized Sortino ratio of the trades over ``max_date - min_date`` days."""
     if _ratio_inputs(trades, min_date, max_date):
         return 0
-    profit, returns = _returns(trades, starting_balance)
-    days_period = max(1, (max_date - min_date).days)
-    mean = _nansum(returns) / days_period
-    down = np.ascontiguousarray(returns[profit < 0])
-    return _annualized(mean, _fam().call("nanstd", down, 0))
+    total, _, down_std = _stats(trades, starting_balance, 0, 1)
+    days_period = _days(min_date, max_date)
+    return _annualized(total / days_period, down_std)
 
 
 def calculate_calmar(trades: pd.DataFrame, min_date, max_date,
@@ -244,15 +345,11 @@ def calculate_calmar(trades: pd.DataFrame, min_date, max_date,
     """Annualized Calmar ratio: daily return (in %) over the relative max drawdown."""
     if _ratio_inputs(trades, min_date, max_date):
         return 0.0
-    _, returns = _returns(trades, starting_balance)
-    total_profit = _nansum(trades["profit_abs"].to_numpy(dtype=float)) / starting_balance
-    days_period = max(1, (max_date - min_date).days)
+    total_profit = _nansum(_float_col(trades, "profit_abs")) / starting_balance
+    days_period = _days(min_date, max_date)
     mean = total_profit / days_period * 100
-    try:
-        drawdown = calculate_max_drawdown(trades, value_col="profit_abs",
-                                          starting_balance=starting_balance)
-    except ValueError:
-        return 0.0
+    drawdown = calculate_max_drawdown(trades, value_col="profit_abs",
+                                      starting_balance=starting_balance)
     return _annualized(mean, drawdown.relative_account_drawdown)
 
 
@@ -264,14 +361,22 @@ def calculate_underwater(trades: pd.DataFrame, *, date_col: str = "close_date",
     """
     if len(trades) == 0:
         raise ValueError("Trade dataframe empty.")
-    dates = trades[date_col]
-    order = nargsort(dates.array, kind="quicksort")
-    profit = as_float_array(trades[value_col].to_numpy()[order], value_col)
-    cumulative, high, drawdown, rel = _fam().call("drawdown_series", profit,
-                                                  float(starting_balance or 0.0))
-    date = dates.iloc[np.concatenate(([order[0]], order))].reset_index(drop=True)
-    return pd.DataFrame({"cumulative": cumulative, "high_value": high, "drawdown": drawdown,
-                         "drawdown_relative": rel, "date": date})
+    dates = _col(trades, date_col)
+    values = _float_col(trades, value_col)
+    order = _date_order(dates)
+    if order is None:
+        profit = values
+        rows = np.zeros(len(values) + 1, dtype=np.intp)
+        rows[1:] = np.arange(len(values))
+    else:
+        profit = values[order]
+        rows = np.concatenate(([order[0]], order))
+    series = _fam().call("drawdown_series", profit, float(starting_balance or 0.0))
+    floats = np.empty((4, rows.shape[0]))
+    for i, column in enumerate(series):
+        floats[i] = column
+    return _make_frame(floats, ("cumulative", "high_value", "drawdown", "drawdown_relative"),
+                       [("date", dates.take(rows))], pd.RangeIndex(rows.shape[0]))
 
 
 # -- balance histories -------------------------------------------------------------------
@@ -459,17 +564,16 @@ def calculate_market_change(data: dict[str, pd.DataFrame], column: str = "close"
     every_row = np.zeros(0, dtype=np.uint8)
     for pair, df in data.items():
         if min_date is not None:
-            keep = (df["date"] >= min_date).to_numpy()
+            keep = _on_or_after(df, min_date)
             empty = df.shape[1] == 0 or not keep.any()
-            keep = np.ascontiguousarray(keep, dtype=np.uint8)
+            keep = keep.view(np.uint8)
         else:
             keep = every_row
             empty = df.empty
         if empty:
             log.warning(f"Pair {pair} has no data after {min_date}.")
             continue
-        values = as_float_array(df[column], column)
-        status, start, end = fam.call("first_last_valid", values, keep)
+        status, start, end = fam.call("first_last_valid", _float_col(df, column), keep)
         if status != 2.0:
             raise IndexError("single positional indexer is out-of-bounds")
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -477,6 +581,22 @@ def calculate_market_change(data: dict[str, pd.DataFrame], column: str = "close"
     if not changes:
         return 0.0
     return float(np.mean(changes))
+
+
+def _on_or_after(df, min_date):
+    """``(df["date"] >= min_date).to_numpy()``; for datetime columns compared on the
+    integer ticks (NaT never qualifies), for anything else by pandas itself."""
+    dates = _col(df, "date")
+    if (isinstance(dates, pd.arrays.DatetimeArray) and isinstance(min_date, datetime)
+            and (dates.tz is None) == (min_date.tzinfo is None)):
+        stamp = pd.Timestamp(min_date)
+        if stamp.tzinfo is not None and dates.tz is None:
+            stamp = None
+        if stamp is not None:
+            per = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}[dates.unit]
+            threshold = -((-stamp.value) // per)  # ticks >= threshold <=> date >= min_date
+            return dates._ndarray.view(np.int64) >= threshold
+    return np.asarray(df["date"] >= min_date, dtype=bool)
 
 
 def _column_series(df, column, pair):
@@ -490,36 +610,36 @@ def _column_series(df, column, pair):
 
 def _aligned_matrix(data, column):
     """(date index, pairs x candles float64 matrix) when every frame has the same dates and
-    a float64 ``column``; None otherwise."""
-    frames = list(data.values())
-    first = frames[0]
-    if "date" not in first.columns or column == "date":
+    a float64 ``column`` and no column named like a pair; None otherwise."""
+    first = next(iter(data.values()))
+    if column == "date" or not isinstance(first, pd.DataFrame):
         return None
-    dates = first["date"].array
-    rows = []
-    for pair, df in data.items():
-        if (column not in df.columns or "date" not in df.columns or pair in df.columns
-                or df.columns.duplicated().any()):
-            return None
-        col = df[column]
-        if col.dtype != np.float64:
-            return None
-        other = df["date"].array
-        if other is not dates and (other.dtype != dates.dtype or not np.array_equal(
-                np.asarray(other._ndarray if hasattr(other, "_ndarray") else other),
-                np.asarray(dates._ndarray if hasattr(dates, "_ndarray") else dates))):
-            return None
-        rows.append(col.to_numpy())
+    dates = _col(first, "date") if "date" in first.columns else None
     if not isinstance(dates, pd.arrays.DatetimeArray):
         return None
-    mat = np.empty((len(rows), len(dates)))
-    for i, r in enumerate(rows):
-        mat[i] = r
+    m8 = dates._ndarray
+    mat = np.empty((len(data), m8.shape[0]))
+    for i, (pair, df) in enumerate(data.items()):
+        if not isinstance(df, pd.DataFrame) or pair in df.columns or (
+                not df.columns.is_unique):
+            return None
+        try:
+            other = _col(df, "date")
+            values = _col(df, column)
+        except KeyError:
+            return None
+        if not (isinstance(values, np.ndarray) and values.dtype == np.float64):
+            return None
+        if other is not dates:
+            if not (isinstance(other, pd.arrays.DatetimeArray) and other.dtype == dates.dtype
+                    and np.array_equal(other._ndarray.view(np.int64), m8.view(np.int64))):
+                return None
+        mat[i] = values
     return pd.Index(dates, name="date"), mat
 
 
 def _frame(index, mat, names):
-    return pd.DataFrame(mat.T, index=index, columns=pd.Index(list(names)), copy=False)
+    return _make_frame(mat, names, [], index)
 
 
 def combine_dataframes_by_column(data: dict[str, pd.DataFrame],
@@ -586,8 +706,11 @@ def combined_dataframes_with_rel_mean(data: dict[str, pd.DataFrame], fromdt, tod
         index = index[keep]
         mat = np.ascontiguousarray(mat[:, keep])
     mean, rel, count = _fam().call("pairs_mean_relmean_count", mat)
-    return pd.DataFrame({"mean": mean, "rel_mean": rel, "count": count.astype(np.int64)},
-                        index=index)
+    floats = np.empty((2, mean.shape[0]))
+    floats[0] = mean
+    floats[1] = rel
+    return _make_frame(floats, ("mean", "rel_mean"), [("count", count.astype(np.int64))],
+                       index)
 
 
 # -- cumulative profit on candles ----------------------------------------------------------

@@ -148,3 +148,17 @@ def student_t_two_sided(t, df):
         return 0.0
     t2 = t * t
     return min(betainc_reg(0.5 * df, 0.5, df / (df + t2), t2 / (df + t2)), 1.0)
+
+
+def returns_stats(profit, starting_balance, ddof, downside):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = profit / starting_balance
+    nan = np.isnan(r)
+    total = float(np.where(nan, 0.0, r).sum())
+    if downside:
+        return total, np.nan, nanstd(r[profit < 0], ddof)
+    return total, float((~nan).sum()), nanstd(r, ddof)
+
+
+def pairwise_sum(values):
+    return float(np.where(np.isnan(values), 0.0, values).sum())

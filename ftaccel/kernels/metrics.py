@@ -391,3 +391,182 @@ def student_t_two_sided(t, df):
     y = t2 / (df + t2)
     p = _betainc(0.5 * df, 0.5, x, y)
     return min(p, 1.0)
+
+
+@helper
+def _pairwise_block(a, lo, n):
+    """numpy's pairwise_sum leaf: ``n <= 128`` values, eight running sums."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[lo + i]
+        return res
+    r0 = a[lo]
+    r1 = a[lo + 1]
+    r2 = a[lo + 2]
+    r3 = a[lo + 3]
+    r4 = a[lo + 4]
+    r5 = a[lo + 5]
+    r6 = a[lo + 6]
+    r7 = a[lo + 7]
+    i = 8
+    stop = n - (n % 8)
+    while i < stop:
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@helper
+def _leaf(a, lo, n, nan0):
+    if nan0:
+        return _pairwise_block_nan0(a, lo, n)
+    return _pairwise_block(a, lo, n)
+
+
+@helper
+def _pairwise(a, lo, n, nan0=True):
+    """numpy's pairwise summation of ``a[lo:lo + n]`` (same blocks, same rounding).
+
+    numpy halves the range (rounded down to a multiple of 8) until blocks of at most 128
+    values and adds the halves; this walks the same tree with an explicit stack.
+    """
+    if n <= 128:
+        return _leaf(a, lo, n, nan0)
+    s_lo = np.empty(128, dtype=np.int64)
+    s_n = np.empty(128, dtype=np.int64)
+    s_state = np.empty(128, dtype=np.int64)
+    vals = np.empty(128)
+    sp = 0
+    vp = 0
+    s_lo[0] = lo
+    s_n[0] = n
+    s_state[0] = 0
+    sp = 1
+    while sp > 0:
+        top = sp - 1
+        cur_lo = s_lo[top]
+        cur_n = s_n[top]
+        if cur_n <= 128:
+            vals[vp] = _leaf(a, cur_lo, cur_n, nan0)
+            vp += 1
+            sp -= 1
+            continue
+        n2 = cur_n // 2
+        n2 -= n2 % 8
+        state = s_state[top]
+        if state == 0:
+            s_state[top] = 1
+            s_lo[sp] = cur_lo
+            s_n[sp] = n2
+            s_state[sp] = 0
+            sp += 1
+        elif state == 1:
+            s_state[top] = 2
+            s_lo[sp] = cur_lo + n2
+            s_n[sp] = cur_n - n2
+            s_state[sp] = 0
+            sp += 1
+        else:
+            right = vals[vp - 1]
+            left = vals[vp - 2]
+            vp -= 2
+            vals[vp] = left + right
+            vp += 1
+            sp -= 1
+    return vals[0]
+
+
+@helper
+def _std_naive(values, n, ddof):
+    """Two-pass standard deviation of ``values[:n]`` skipping NaN (bottleneck's order)."""
+    total = 0.0
+    count = 0
+    for i in range(n):
+        v = values[i]
+        if not np.isnan(v):
+            total += v
+            count += 1
+    if count <= ddof:
+        return np.nan
+    mean = total / count
+    sq = 0.0
+    for i in range(n):
+        v = values[i]
+        if not np.isnan(v):
+            d = v - mean
+            sq += d * d
+    return np.sqrt(sq / (count - ddof))
+
+
+@helper
+def _pairwise_block_nan0(a, lo, n):
+    """:func:`_pairwise_block` reading NaN as 0."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            v = a[lo + i]
+            res += 0.0 if np.isnan(v) else v
+        return res
+    acc = np.zeros(8)
+    for j in range(8):
+        v = a[lo + j]
+        acc[j] = 0.0 if np.isnan(v) else v
+    i = 8
+    stop = n - (n % 8)
+    while i < stop:
+        for j in range(8):
+            v = a[lo + i + j]
+            acc[j] += 0.0 if np.isnan(v) else v
+        i += 8
+    res = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    while i < n:
+        v = a[lo + i]
+        res += 0.0 if np.isnan(v) else v
+        i += 1
+    return res
+
+
+@export("UniTuple(f8, 3)(f8[::1], f8, i8, i8)")
+def returns_stats(profit, starting_balance, ddof, downside):
+    """Statistics of the returns ``profit / starting_balance`` as pandas computes them.
+
+    Returns ``(sum, count, std)``: the sum with NaN as 0 (numpy's pairwise order), the
+    count of non-NaN returns and their standard deviation with ``ddof`` (NaN skipped, two
+    passes as bottleneck) -- of the returns of the losing trades (``profit < 0``) only
+    when ``downside`` is 1.
+    """
+    n = profit.shape[0]
+    r = np.empty(n)
+    for i in range(n):
+        r[i] = profit[i] / starting_balance
+    total = 0.0 + _pairwise(r, 0, n)
+    if downside == 0:
+        count = 0
+        for i in range(n):
+            if not np.isnan(r[i]):
+                count += 1
+        return total, float(count), _std_naive(r, n, ddof)
+    nd = 0
+    for i in range(n):
+        if profit[i] < 0.0:
+            r[nd] = r[i]
+            nd += 1
+    return total, np.nan, _std_naive(r, nd, ddof)
+
+
+@export("f8(f8[::1])")
+def pairwise_sum(values):
+    """Sum with NaN as 0 in numpy's pairwise order (pandas' ``Series.sum``)."""
+    return 0.0 + _pairwise(values, 0, values.shape[0])
