@@ -287,9 +287,12 @@ def _nansum(x):  # pandas' sum: NaN as 0, numpy's pairwise summation
     return _fam().call("pairwise_sum", x)
 
 
+_SQRT_365 = math.sqrt(365)  # the same double as np.sqrt(365)
+
+
 def _annualized(mean, denominator):
-    if denominator != 0 and not np.isnan(denominator):
-        return float(mean / denominator * np.sqrt(365))
+    if denominator != 0 and not math.isnan(denominator):
+        return float(mean / denominator * _SQRT_365)
     return -100.0
 
 

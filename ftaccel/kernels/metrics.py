@@ -436,7 +436,7 @@ def _leaf(a, lo, n, nan0):
 
 
 @helper
-def _pairwise(a, lo, n, nan0=True):
+def _pairwise(a, lo, n, nan0):
     """numpy's pairwise summation of ``a[lo:lo + n]`` (same blocks, same rounding).
 
     numpy halves the range (rounded down to a multiple of 8) until blocks of at most 128
@@ -489,6 +489,21 @@ def _pairwise(a, lo, n, nan0=True):
 
 
 @helper
+def _std_second_pass(values, n, ddof, total, count):
+    """:func:`_std_naive` given its first pass (sequential sum and count of non-NaN)."""
+    if count <= ddof:
+        return np.nan
+    mean = total / count
+    sq = 0.0
+    for i in range(n):
+        v = values[i]
+        if v == v:
+            d = v - mean
+            sq += d * d
+    return np.sqrt(sq / (count - ddof))
+
+
+@helper
 def _std_naive(values, n, ddof):
     """Two-pass standard deviation of ``values[:n]`` skipping NaN (bottleneck's order)."""
     total = 0.0
@@ -511,29 +526,41 @@ def _std_naive(values, n, ddof):
 
 
 @helper
+def _z(v):
+    return 0.0 if np.isnan(v) else v
+
+
+@helper
 def _pairwise_block_nan0(a, lo, n):
     """:func:`_pairwise_block` reading NaN as 0."""
     if n < 8:
         res = 0.0
         for i in range(n):
-            v = a[lo + i]
-            res += 0.0 if np.isnan(v) else v
+            res += _z(a[lo + i])
         return res
-    acc = np.zeros(8)
-    for j in range(8):
-        v = a[lo + j]
-        acc[j] = 0.0 if np.isnan(v) else v
+    r0 = _z(a[lo])
+    r1 = _z(a[lo + 1])
+    r2 = _z(a[lo + 2])
+    r3 = _z(a[lo + 3])
+    r4 = _z(a[lo + 4])
+    r5 = _z(a[lo + 5])
+    r6 = _z(a[lo + 6])
+    r7 = _z(a[lo + 7])
     i = 8
     stop = n - (n % 8)
     while i < stop:
-        for j in range(8):
-            v = a[lo + i + j]
-            acc[j] += 0.0 if np.isnan(v) else v
+        r0 += _z(a[lo + i])
+        r1 += _z(a[lo + i + 1])
+        r2 += _z(a[lo + i + 2])
+        r3 += _z(a[lo + i + 3])
+        r4 += _z(a[lo + i + 4])
+        r5 += _z(a[lo + i + 5])
+        r6 += _z(a[lo + i + 6])
+        r7 += _z(a[lo + i + 7])
         i += 8
-    res = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
     while i < n:
-        v = a[lo + i]
-        res += 0.0 if np.isnan(v) else v
+        res += _z(a[lo + i])
         i += 1
     return res
 
@@ -549,24 +576,32 @@ def returns_stats(profit, starting_balance, ddof, downside):
     """
     n = profit.shape[0]
     r = np.empty(n)
+    count = 0
+    seq = 0.0
     for i in range(n):
-        r[i] = profit[i] / starting_balance
-    total = 0.0 + _pairwise(r, 0, n)
+        v = profit[i] / starting_balance
+        r[i] = v
+        if v == v:
+            count += 1
+            seq += v
+    total = 0.0 + _pairwise(r, 0, n, count < n)
     if downside == 0:
-        count = 0
-        for i in range(n):
-            if not np.isnan(r[i]):
-                count += 1
-        return total, float(count), _std_naive(r, n, ddof)
+        return total, float(count), _std_second_pass(r, n, ddof, seq, count)
     nd = 0
+    dseq = 0.0
+    dcount = 0
     for i in range(n):
         if profit[i] < 0.0:
-            r[nd] = r[i]
+            v = r[i]
+            r[nd] = v
             nd += 1
-    return total, np.nan, _std_naive(r, nd, ddof)
+            if v == v:
+                dseq += v
+                dcount += 1
+    return total, np.nan, _std_second_pass(r, nd, ddof, dseq, dcount)
 
 
 @export("f8(f8[::1])")
 def pairwise_sum(values):
     """Sum with NaN as 0 in numpy's pairwise order (pandas' ``Series.sum``)."""
-    return 0.0 + _pairwise(values, 0, values.shape[0])
+    return 0.0 + _pairwise(values, 0, values.shape[0], True)
