@@ -60,16 +60,12 @@ def _col(frame, name):
     directly costs about one. Anything unusual (duplicate or missing names, not a
     DataFrame) goes through ``frame[name]``, with its errors.
     """
-    if isinstance(frame, pd.DataFrame):
-        try:
-            loc = frame.columns.get_loc(name)
-        except Exception:  # noqa: BLE001 - frame[name] below raises pandas' own error
-            loc = None
-        if isinstance(loc, (int, np.integer)):
-            try:
-                return frame._get_column_array(loc)
-            except AttributeError:  # pragma: no cover - a pandas without the accessor
-                pass
+    try:
+        loc = frame.columns.get_loc(name)
+        if type(loc) is int:
+            return frame._mgr.iget_values(loc)
+    except Exception:  # noqa: BLE001 - frame[name] below raises pandas' own error
+        pass
     column = frame[name]
     return column if isinstance(column, pd.DataFrame) else column.array
 
@@ -77,8 +73,8 @@ def _col(frame, name):
 def _float_col(frame, name):
     """Column ``name`` as a C-contiguous float64 array (no copy for a float64 column)."""
     values = _col(frame, name)
-    if isinstance(values, np.ndarray):
-        if values.dtype == np.float64 and values.flags.c_contiguous:
+    if type(values) is np.ndarray:
+        if values.dtype == _F8 and values.flags.c_contiguous:
             return values
         return as_float_array(values, name)
     if isinstance(values, pd.DataFrame):
@@ -102,6 +98,7 @@ def _date_order(dates):
 
 
 _NAT = np.iinfo(np.int64).min
+_F8 = np.dtype(np.float64)
 
 try:  # pandas >= 3: blocks in, frame out, without the constructor's inference
     from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
@@ -302,11 +299,18 @@ def calculate_sqn(trades: pd.DataFrame, starting_balance: float) -> float:
         return 0.0
     total, count, std = _stats(trades, starting_balance, 1)
     average = total / count if count else np.nan
-    if std != 0 and not np.isnan(std):
-        sqn = math.sqrt(len(trades)) * np.float64(average / std)
-    else:
-        sqn = -100.0
-    return round(sqn, 4)
+    if std != 0 and not math.isnan(std):
+        return _round4(math.sqrt(len(trades)) * (average / std))
+    return -100.0  # round(-100.0, 4)
+
+
+def _round4(x):
+    """``round(np.float64(x), 4)`` as numpy computes it (``rint(x * 1e4) / 1e4``, halves to
+    even), without numpy's scalar round overhead; returns an np.float64 as it does."""
+    y = x * 10000.0
+    if math.isfinite(y):
+        y = math.copysign(float(round(y)), y)
+    return np.float64(y / 10000.0)
 
 
 def _days(min_date, max_date):
