@@ -317,8 +317,13 @@ BALANCE_FUNCS = ("calculate_sharpe_from_balance", "calculate_sortino_from_balanc
        unit=st.sampled_from(["ns", "us", "s"]), relative=st.booleans())
 def test_balance_functions_match_freqtrade(values, data, tz, unit, relative):
     n = len(values)
-    span = data.draw(st.sampled_from([60, 60 * 24, 60 * 24 * 9]))  # within a day, up to 9
+    # within an hour, a day, up to 9 and up to 60 days (most with enough days for returns)
+    span = data.draw(st.sampled_from([60, 60 * 24, 60 * 24 * 9, 60 * 24 * 60, 60 * 24 * 60]))
     minutes = data.draw(st.lists(st.integers(0, span), min_size=n, max_size=n))
+    if data.draw(st.booleans()):  # a wallet-like walk around 1e4, NaN snapshots kept
+        x = np.asarray(values, dtype=float)
+        values = list(np.where(np.isnan(x), np.nan, 1e4 + np.cumsum(np.nan_to_num(x) % 200
+                                                                    - 100)))
     nat = data.draw(st.sets(st.integers(0, max(n - 1, 0)), max_size=2)) if n else set()
     history = make_balance(minutes, values, tz, unit, nat)
     for name in BALANCE_FUNCS:
@@ -510,3 +515,20 @@ def test_balance_and_p_value_on_real_candle_trades(backend, real_candles):
         for name in BALANCE_FUNCS:
             same_outcome(outcome(getattr(fm, name), history),
                          outcome(getattr(ft, name), history))
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps=st.lists(st.one_of(st.floats(-100, 100), st.just(np.nan), st.just(0.0)),
+                      min_size=8, max_size=80),
+       data=st.data(), start=st.sampled_from([1e4, 1.0, 1e9, 0.0]),
+       tz=st.sampled_from(["UTC", None, "Asia/Tokyo"]))
+def test_balance_ratios_on_multi_day_histories(steps, data, start, tz):
+    """Walks over weeks (most days with snapshots): the daily-return ratios get values."""
+    n = len(steps)
+    minutes = data.draw(st.lists(st.integers(0, 60 * 24 * 40), min_size=n, max_size=n))
+    x = np.asarray(steps, dtype=float)
+    walk = np.where(np.isnan(x), np.nan, start + np.cumsum(np.nan_to_num(x)))
+    history = make_balance(minutes, walk, tz)
+    for name in BALANCE_FUNCS:
+        exp = outcome(getattr(ft, name), history)
+        same_outcome(both_backends(getattr(fm, name), history), exp)
