@@ -1,9 +1,19 @@
 """Freqtrade's performance metrics (``freqtrade.data.metrics``), compiled.
 
 Each public function has the signature, defaults, return type and exceptions of the
-Freqtrade function of the same name; :data:`FUNCTIONS` maps them to their references.
-The array building blocks below serve users who hold arrays rather than trade frames.
-Freqtrade is not needed at run time.
+Freqtrade function of the same name (every public function of ``freqtrade.data.metrics``);
+:data:`FUNCTIONS` maps them to their references. Neither Freqtrade nor scipy is needed at
+run time: the p-value's Student-t tail is computed by our own incomplete beta kernel.
+
+Array building blocks, for users who hold arrays rather than trade frames:
+:func:`drawdown_series` (cumulative profit, high-water mark, drawdown, relative drawdown),
+:func:`max_drawdown_indices` (rows of the max drawdown), :func:`daily_returns` (returns of
+the last balance per calendar day) and :func:`timeframe_to_resample_freq`.
+
+pandas semantics kept on purpose: sums in numpy's pairwise order and deviations in
+bottleneck's two-pass order (as pandas computes them), ``sort_values``' unstable quicksort
+order for trades with equal dates, resample bins anchored at midnight of the first day,
+Kahan-compensated bin sums, and ``pct_change`` without filling (NaN changes skipped).
 """
 
 from __future__ import annotations
@@ -155,6 +165,48 @@ def drawdown_series(profit, starting_balance: float = 0.0):
     profit = as_float_array(profit, "profit")
     starting_balance = as_float_param(starting_balance, "starting_balance")
     return _fam().call("drawdown_series", profit, starting_balance)
+
+
+def max_drawdown_indices(profit, starting_balance: float = 0.0, relative: bool = False):
+    """Rows of the max drawdown in :func:`drawdown_series` of ``profit``: ``(high, low)``.
+
+    ``low`` is the first row of the deepest drawdown (by absolute drawdown, or by relative
+    drawdown when ``relative``), ``high`` the first row of the highest high-water mark up
+    to it. Rows count Freqtrade's leading zero row, so row ``i`` is trade ``i - 1``.
+    NaN rows are skipped; -1 when every row is NaN.
+    """
+    profit = as_float_array(profit, "profit")
+    starting_balance = as_float_param(starting_balance, "starting_balance")
+    fam = _fam()
+    _, high, drawdown, rel = fam.call("drawdown_series", profit, starting_balance)
+    n = profit.shape[0] + 1
+    low = fam.call("argmax_skipnan", rel, n) if relative else fam.call(
+        "argmin_skipnan", drawdown, n)
+    return int(fam.call("argmax_skipnan", high, low + 1)), int(low)
+
+
+def daily_returns(dates, balance):
+    """Day-over-day returns of the last ``balance`` of each calendar day.
+
+    ``dates``: datetime64 values (or a datetime Series / DatetimeIndex; time-zone aware
+    ones use their wall-clock days) sorted ascending, without NaT; ``balance``: float
+    values, same length, without NaN. Returns ``last[d] / last[d-1] - 1`` over the days
+    with data, the NaN ones (``0 / 0``) dropped: the series Freqtrade's
+    ``calculate_*_from_balance`` ratios use. Fewer than two days give an empty array.
+    """
+    balance = as_float_array(balance, "balance")
+    values = pd.DatetimeIndex(dates)
+    if values.tz is not None:
+        values = values.tz_localize(None)
+    if values.shape[0] != balance.shape[0]:
+        raise ValueError(f"dates and balance differ in length: {values.shape[0]} and "
+                         f"{balance.shape[0]}")
+    if values.hasnans or np.isnan(balance).any():
+        raise ValueError("dates and balance must not hold NaT / NaN")
+    ticks = np.ascontiguousarray(values.asi8)
+    if ticks.shape[0] > 1 and (ticks[1:] < ticks[:-1]).any():
+        raise ValueError("dates must be sorted ascending")
+    return _fam().call("daily_returns", ticks, balance, _TICKS_PER_DAY[values.unit])
 
 
 # -- Freqtrade drop-ins --------------------------------------------------------------------

@@ -532,3 +532,29 @@ def test_balance_ratios_on_multi_day_histories(steps, data, start, tz):
     for name in BALANCE_FUNCS:
         exp = outcome(getattr(ft, name), history)
         same_outcome(both_backends(getattr(fm, name), history), exp)
+
+
+def test_array_building_blocks_match_the_frame_functions(backend):
+    rng = np.random.default_rng(5)
+    profits = rng.normal(0, 10, 300)
+    trades = make_trades(profits, np.arange(300) * 97)  # about 20 days
+    for relative, balance in ((False, 0.0), (True, 1000.0)):
+        high, low = fm.max_drawdown_indices(profits, balance, relative)
+        uw = ft.calculate_underwater(trades, value_col="profit_abs", starting_balance=balance)
+        res = ft.calculate_max_drawdown(trades, starting_balance=balance, relative=relative)
+        assert uw["cumulative"].iloc[low] == res.low_value
+        assert uw["cumulative"].iloc[high] == res.high_value
+        assert uw["date"].iloc[low] == res.low_date
+    history = pd.DataFrame({"date": trades["close_date"], "total_quote": 1e4 + np.cumsum(
+        profits)})
+    returns = fm.daily_returns(history["date"], history["total_quote"])
+    daily = history.set_index("date")["total_quote"].resample("1D").last().dropna()
+    expected = daily.pct_change().dropna().to_numpy()
+    np.testing.assert_array_equal(returns, expected)
+    assert len(expected) > 10
+    assert ft.calculate_sharpe_from_balance(history) == pytest.approx(
+        float(expected.mean() / expected.std() * np.sqrt(365)), rel=1e-12)
+    with pytest.raises(ValueError, match="sorted"):
+        fm.daily_returns(history["date"][::-1], history["total_quote"][::-1])
+    with pytest.raises(ValueError, match="length"):
+        fm.daily_returns(history["date"], history["total_quote"][:-1])
