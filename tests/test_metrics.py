@@ -298,8 +298,8 @@ def make_balance(minutes, values, tz="UTC", unit="ns", nat=()):
     start = pd.Timestamp("2024-03-28")
     dates = pd.Series(start + pd.to_timedelta(np.asarray(minutes, dtype=np.int64), unit="min"))
     dates = dates.dt.as_unit(unit)
-    if tz:
-        dates = dates.dt.tz_localize(tz)
+    if tz:  # instants in UTC shown in tz: no nonexistent local times across a DST change
+        dates = dates.dt.tz_localize("UTC").dt.tz_convert(tz)
     dates = dates.astype(object).where(~np.isin(np.arange(len(dates)), list(nat)), pd.NaT)
     dates = pd.to_datetime(dates).dt.as_unit(unit) if len(dates) else dates.astype(
         f"datetime64[{unit}]" if not tz else f"datetime64[{unit}, {tz}]")
