@@ -38,6 +38,9 @@ def main(argv=None) -> int:
     p_bench = sub.add_parser("bench", help="speed ratios vs the references, generated candles")
     p_bench.add_argument("--size", type=int, default=1_000_000, help="candles (default 1e6)")
     p_bench.add_argument("--repeat", type=int, default=5, help="timing repeats (best of)")
+    p_bench.add_argument("--family", choices=("metrics",),
+                         help="metrics: every freqtrade.data.metrics function at 100, 1,000 "
+                              "and 100,000 trades and 10/100 pairs of 10,000 candles")
     p_verify = sub.add_parser("verify", help="compiled vs fallback vs reference, generated data")
     p_verify.add_argument("--size", type=int, default=5_000, help="candles (default 5000)")
     args = parser.parse_args(argv)
@@ -48,7 +51,10 @@ def main(argv=None) -> int:
     from . import bench
 
     if args.command == "bench":
-        bench.bench(size=args.size, repeat=args.repeat)
+        if args.family == "metrics":
+            bench.bench_metrics(repeat=args.repeat)
+        else:
+            bench.bench(size=args.size, repeat=args.repeat)
         return 0
     return 0 if bench.verify(size=args.size) else 1
 
