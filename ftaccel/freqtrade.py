@@ -1,0 +1,236 @@
+"""Turn ftaccel on inside a running Freqtrade: :func:`install` and :func:`uninstall`.
+
+Two ways in:
+
+* one line at the top of a strategy file::
+
+      from ftaccel.freqtrade import install; install()
+
+  (reads the ``performance_optimization`` block of a config given to it, else the
+  defaults and the ``FTACCEL_*`` environment variables, see :mod:`ftaccel.config`);
+* the ``ftaccel-freqtrade`` console script: Freqtrade's own command line, with
+  :func:`install` applied from the ``--config`` files it is given.
+
+What :func:`install` patches, per enabled module (see :mod:`ftaccel.config` for phases):
+
+``metrics``
+    every ``freqtrade.data.metrics`` function that :mod:`ftaccel.metrics` reproduces
+    (the names in ``ftaccel.metrics.FUNCTIONS`` at call time), in that module and in
+    every already imported ``freqtrade.*`` module that bound the function with
+    ``from freqtrade.data.metrics import ...`` (found by identity: an attribute that *is*
+    Freqtrade's function object). Modules imported later get the patched function from
+    ``freqtrade.data.metrics`` itself.
+``indicators``
+    ``talib.<NAME>`` and ``talib.abstract.<NAME>`` (and identical bindings in
+    ``freqtrade.*`` modules) for every name both TA-Lib and :mod:`ftaccel.ta` provide;
+    the other names stay TA-Lib's. The replacement is a plain function accepting both
+    TA-Lib call forms (arrays, or a DataFrame as the abstract API), not a
+    ``talib.abstract.Function`` object (``.info``, ``.set_parameters`` are TA-Lib's only).
+``backtesting``
+    not patched yet: Freqtrade's own loop runs, and install says so in the log.
+
+:func:`uninstall` puts back every replaced attribute, the very object that was there.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import threading
+from dataclasses import dataclass
+
+from . import _backend, monitor
+from . import config as _config
+
+log = logging.getLogger("ftaccel")
+
+__all__ = ["install", "uninstall", "installed", "patches"]
+
+
+@dataclass
+class _Patch:
+    family: str  # "metrics" | "indicators" | "backtesting"
+    module: str  # name of the patched module
+    owner: object  # the module object
+    attr: str
+    original: object
+    replacement: object
+
+
+_lock = threading.RLock()
+_patches: list[_Patch] = []
+_settings: _config.Settings | None = None
+_report: dict = {}
+
+
+def installed() -> bool:
+    """True between :func:`install` and :func:`uninstall`."""
+    return _settings is not None
+
+
+def patches() -> list[tuple[str, str]]:
+    """``(module, attribute)`` of every attribute currently replaced."""
+    with _lock:
+        return [(p.module, p.attr) for p in _patches]
+
+
+def _freqtrade_modules():
+    for name, mod in list(sys.modules.items()):
+        if mod is not None and (name == "freqtrade" or name.startswith("freqtrade.")):
+            yield name, mod
+
+
+def _set(family: str, module_name: str, owner, attr: str, new) -> None:
+    old = getattr(owner, attr)
+    setattr(owner, attr, new)
+    _patches.append(_Patch(family, module_name, owner, attr, old, new))
+
+
+def _replace_everywhere(family: str, source, originals: dict, make) -> list[str]:
+    """Replace ``source.<name>`` (original ``originals[name]``) by ``make(name)`` there,
+    in ``extra_modules`` and wherever a ``freqtrade.*`` module holds the same object."""
+    replacements = {name: make(name) for name in originals}
+    by_id = {id(obj): name for name, obj in originals.items()}
+    for name, new in replacements.items():
+        _set(family, source.__name__, source, name, new)
+    for mod_name, mod in _freqtrade_modules():
+        if mod is source:
+            continue
+        for attr, value in list(vars(mod).items()):
+            name = by_id.get(id(value))
+            if name is not None and value is originals[name]:
+                _set(family, mod_name, mod, attr, replacements[name])
+    return sorted(replacements)
+
+
+def _wrapper(settings, family: str):
+    def make(func, name):
+        if settings.performance_benchmarking or settings.detailed_performance_logging:
+            return monitor.wrap(func, name, family, detailed=settings.detailed_performance_logging)
+        return func
+    return make
+
+
+def _install_metrics(settings) -> list[str]:
+    import freqtrade.data.metrics as ftm
+
+    from . import metrics as fam
+
+    prefix = "freqtrade.data.metrics."
+    names = [name for name, ref in fam.FUNCTIONS.items()
+             if ref == prefix + name and callable(getattr(ftm, name, None))
+             and callable(getattr(fam, name, None))]
+    originals = {name: getattr(ftm, name) for name in names}
+    wrap = _wrapper(settings, "metrics")
+    return _replace_everywhere("metrics", ftm, originals, lambda n: wrap(getattr(fam, n), n))
+
+
+def _install_indicators(settings) -> list[str]:
+    import talib
+    import talib.abstract as abstract
+
+    from . import ta
+
+    covered = [n for n in ta.get_functions() if n in set(talib.get_functions())]
+    wrap = _wrapper(settings, "indicators")
+    done = []
+    for module in (talib, abstract):
+        originals = {n: getattr(module, n) for n in covered if hasattr(module, n)}
+        done = _replace_everywhere("indicators", module, originals,
+                                   lambda n: wrap(getattr(ta, n), n)) or done
+    return done
+
+
+def _install_backtesting(settings) -> str:
+    """Hook for the compiled backtest.
+
+    When ``ftaccel.backtest`` provides a Freqtrade-equivalent ``backtest`` kernel, this is
+    where ``Backtesting.backtest`` gets wrapped (through :func:`_set`, so that
+    :func:`uninstall` restores it): strategies and configs the kernel models exactly run
+    on it, the others on Freqtrade's loop, with one log line saying which and why.
+    Until that dispatch exists nothing is patched and Freqtrade's loop runs.
+    """
+    bt = importlib.import_module("ftaccel.backtest")
+    if not callable(getattr(bt, "backtest", None)):
+        msg = "backtesting: not patched (kernel not yet available)"
+    else:
+        msg = ("backtesting: not patched (ftaccel.backtest.backtest exists but the Freqtrade "
+               "dispatch is not wired yet)")
+    log.info("ftaccel: %s; Freqtrade's backtest loop runs", msg)
+    return msg
+
+
+def install(config=None) -> dict:
+    """Patch Freqtrade with ftaccel for the modules ``config`` enables.
+
+    :param config: a Freqtrade config (dict, or path of a JSON file) whose
+        ``performance_optimization`` block is read, a :class:`ftaccel.config.Settings`,
+        or None (defaults; the ``FTACCEL_*`` environment variables apply in every case
+        but a Settings object).
+    :return: ``{module: patched function names (or the backtesting message)}``.
+
+    Calling it again first undoes the previous install, so install is idempotent and a
+    new config replaces the old one. ``fallback_on_numba_error: false`` turns strict mode
+    on (a failing compiled call raises instead of being answered by the numpy fallback).
+    """
+    global _settings, _report
+    settings = config if isinstance(config, _config.Settings) else _config.load(config)
+    with _lock:
+        if _settings is not None:
+            uninstall()
+        _config.note_ignored(settings)
+        report: dict = {}
+        try:
+            if "metrics" in settings.modules:
+                report["metrics"] = _install_metrics(settings)
+            if "indicators" in settings.modules:
+                report["indicators"] = _install_indicators(settings)
+            if "backtesting" in settings.modules:
+                report["backtesting"] = _install_backtesting(settings)
+        except BaseException:
+            _undo()
+            raise
+        _backend.set_strict(True if not settings.fallback_on_numba_error else None)
+        if settings.performance_benchmarking:
+            monitor.summarize_at_exit()
+        _settings, _report = settings, report
+        _config._set_current(settings)
+        if not settings.modules:
+            log.info("ftaccel: performance_optimization disabled; Freqtrade unchanged")
+        for module, what in report.items():
+            if isinstance(what, list):
+                log.info("ftaccel: %s: %d functions patched (%s), %d references",
+                         module, len(what), ", ".join(what),
+                         sum(1 for p in _patches if p.family == module))
+        return dict(report)
+
+
+def _undo() -> None:
+    replaced = {id(p.replacement): (p.replacement, p.original) for p in _patches}
+    for p in reversed(_patches):
+        if getattr(p.owner, p.attr, None) is p.replacement:
+            setattr(p.owner, p.attr, p.original)
+        else:
+            log.warning("ftaccel: %s.%s was changed by someone else since install; left as is",
+                        p.module, p.attr)
+    # modules imported after install took the replacement from the patched source module
+    for _name, mod in _freqtrade_modules():
+        for attr, value in list(vars(mod).items()):
+            hit = replaced.get(id(value))
+            if hit is not None and value is hit[0]:
+                setattr(mod, attr, hit[1])
+    _patches.clear()
+
+
+def uninstall() -> None:
+    """Put back every attribute :func:`install` replaced (a no-op when not installed)."""
+    global _settings, _report
+    with _lock:
+        if _settings is None and not _patches:
+            return
+        _undo()
+        _backend.set_strict(None)
+        _settings, _report = None, {}
+        _config._set_current(_config.Settings())
+        log.info("ftaccel: uninstalled; Freqtrade's original functions restored")
