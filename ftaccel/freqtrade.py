@@ -234,3 +234,38 @@ def uninstall() -> None:
         _settings, _report = None, {}
         _config._set_current(_config.Settings())
         log.info("ftaccel: uninstalled; Freqtrade's original functions restored")
+
+
+def _config_of_cli(argv: list[str]):
+    """The merged config of the ``--config`` files a Freqtrade command line names (with
+    Freqtrade's own defaults when it names none), or None when there is none to read."""
+    from freqtrade.commands import Arguments
+    from freqtrade.configuration.load_config import load_from_files
+
+    try:
+        files = Arguments(argv).get_parsed_arg().get("config")
+    except SystemExit:  # --help, a bad option: Freqtrade itself will say so
+        return None
+    if not files or "-" in files:  # nothing to read, or stdin that Freqtrade must read
+        return None
+    try:
+        return load_from_files(files)
+    except Exception as exc:  # a missing or broken file: Freqtrade reports it properly
+        log.debug("ftaccel: config not read (%s); defaults apply", exc)
+        return None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``ftaccel-freqtrade ...``: Freqtrade's command line with :func:`install` applied
+    from the ``performance_optimization`` block of the configs it is given."""
+    from freqtrade.loggers import setup_logging_pre
+    from freqtrade.main import main as freqtrade_main
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    setup_logging_pre()  # so that install's log lines show; Freqtrade keeps this setup
+    try:
+        install(_config_of_cli(argv))
+    except (ValueError, TypeError) as exc:
+        log.error("ftaccel: %s", exc)
+        sys.exit(2)
+    freqtrade_main(argv)

@@ -1,0 +1,99 @@
+"""End to end with the installed Freqtrade, offline: a backtest with and without install()
+gives the same trades and report numbers, and uninstall() gives Freqtrade back."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+from freqtrade_harness import differences, run_backtest, setup
+
+import ftaccel
+from ftaccel import freqtrade as ftint
+from ftaccel import monitor
+
+# run ids and wall-clock timestamps of the run differ between any two runs
+VOLATILE = {"backtest_run_start_ts", "backtest_run_end_ts", "backtest_start_time", "run_id"}
+
+
+def strip(obj):
+    if isinstance(obj, dict):
+        return {k: strip(v) for k, v in obj.items() if k not in VOLATILE}
+    if isinstance(obj, list):
+        return [strip(v) for v in obj]
+    return obj
+
+
+# ftaccel.metrics.calculate_expectancy sums wins and losses in one sequential pass, pandas'
+# Series.sum (Freqtrade) sums pairwise: the two differ in the last bits (see the xfail below)
+LAST_BITS = {"expectancy", "expectancy_ratio"}
+
+
+def report_differences(fast, plain):
+    """Differences of two backtest results; LAST_BITS keys may differ by 1e-12 relative."""
+    out = []
+    for path, a, b in differences(strip(fast), strip(plain)):
+        key = path.rsplit(".", 1)[-1]
+        if key in LAST_BITS and a == pytest.approx(b, rel=1e-12):
+            continue
+        out.append((path, a, b))
+    return out
+
+
+def snapshot():
+    return {name: dict(vars(mod)) for name, mod in list(sys.modules.items())
+            if mod is not None and name.split(".")[0] in ("freqtrade", "talib")}
+
+
+@pytest.mark.slow
+def test_backtest_same_with_and_without_install(tmp_path, real_candles, capsys):
+    logging.getLogger("freqtrade").setLevel(logging.WARNING)
+    setup(tmp_path, real_candles)
+    ftint.uninstall()
+    before_objects = snapshot()
+
+    plain, t_plain = run_backtest(tmp_path)
+    monitor.reset()
+    ftint.install({"performance_optimization": {"optimization_phase": "progressive",
+                                                "performance_benchmarking": True}})
+    try:
+        fast, t_fast = run_backtest(tmp_path)
+        used = {r["function"]: r["calls"] for r in ftaccel.stats()["functions"]}
+    finally:
+        ftint.uninstall()
+        monitor.reset()
+    with capsys.disabled():
+        print(f"\nbacktest start(): freqtrade {t_plain:.2f} s, with ftaccel {t_fast:.2f} s")
+
+    # ftaccel really answered: indicators of the strategy, metrics of the report and of
+    # the MaxDrawdown protection
+    assert {"RSI", "EMA", "calculate_max_drawdown", "calculate_sharpe",
+            "calculate_sortino", "calculate_calmar", "calculate_expectancy"} <= used.keys()
+    assert used["RSI"] == 4 and used["EMA"] == 8  # four pairs
+
+    stats_plain = plain["strategy"]["FtaccelProof"]
+    stats_fast = fast["strategy"]["FtaccelProof"]
+    assert stats_plain["total_trades"] > 20
+    assert stats_fast["trades"] == stats_plain["trades"]
+    diff = report_differences(fast, plain)
+    assert not diff, diff[:10]
+
+    after = snapshot()
+    for name, attrs in before_objects.items():
+        changed = [a for a, v in attrs.items() if after[name].get(a, object()) is not v]
+        assert not changed, f"{name}: {changed[:5]} not restored"
+
+
+@pytest.mark.xfail(strict=True, reason="calculate_expectancy: sequential sums vs pandas' "
+                   "pairwise Series.sum differ in the last bits")
+def test_expectancy_bit_identical_to_freqtrade():
+    import freqtrade.data.metrics as ftm
+    import numpy as np
+    import pandas as pd
+
+    import ftaccel.metrics as fm
+
+    rng = np.random.default_rng(7)
+    trades = pd.DataFrame({"profit_abs": np.round(rng.normal(0, 0.003, 200), 8)})
+    assert fm.calculate_expectancy(trades) == ftm.calculate_expectancy(trades)
