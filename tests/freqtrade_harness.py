@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
@@ -78,20 +79,27 @@ def setup(tmp: Path, candles: dict) -> Path:
 
 
 
+@contextmanager
+def offline_exchange():
+    """Freqtrade's Exchange with the markets of :data:`PAIRS` and no network access."""
+    from freqtrade.exchange import Exchange
+
+    markets_prop = mock.PropertyMock(return_value={p: market(p) for p in PAIRS})
+    with mock.patch.object(Exchange, "reload_markets"), \
+            mock.patch.object(Exchange, "validate_config"), \
+            mock.patch.object(Exchange, "markets", new_callable=lambda: markets_prop):
+        yield
+
+
 def run_backtest(tmp: Path):
     """Freqtrade's backtesting of the config under ``tmp``: (results, seconds of start())."""
     from freqtrade.commands.optimize_commands import setup_optimize_configuration
     from freqtrade.enums import RunMode
-    from freqtrade.exchange import Exchange
     from freqtrade.optimize.backtesting import Backtesting
     args = {"config": [str(tmp / "config.json")], "strategy": "FtaccelProof", "export": "none",
             "datadir": str(tmp / "data"), "user_data_dir": str(tmp)}
     config = setup_optimize_configuration(args, RunMode.BACKTEST)
-    markets = {p: market(p) for p in PAIRS}
-    markets_prop = mock.PropertyMock(return_value=markets)
-    with mock.patch.object(Exchange, "reload_markets"), \
-            mock.patch.object(Exchange, "validate_config"), \
-            mock.patch.object(Exchange, "markets", new_callable=lambda: markets_prop):
+    with offline_exchange():
         bt = Backtesting(config)
         t0 = time.perf_counter()
         bt.start()
