@@ -21,6 +21,9 @@ import sys
 import threading
 import time
 
+import numpy as np
+import pandas as pd
+
 from . import _backend
 
 log = logging.getLogger("ftaccel")
@@ -47,42 +50,49 @@ _lock = threading.Lock()
 _atexit_registered = False
 
 
-def _rows(args) -> int | None:
-    for a in args:
-        if hasattr(a, "shape") and getattr(a, "ndim", 1) >= 1:
-            return int(a.shape[0])
-        if isinstance(a, (list, tuple)):
-            return len(a)
-    return None
+_SIZED = (np.ndarray, pd.Series, pd.DataFrame, list, tuple)
+_sized_types: dict[type, bool] = {}
 
 
-def _record(name: str, family: str, rows, seconds: float, backend: str) -> None:
+def _stat(name: str, family: str) -> _Stat:
     with _lock:
         st = _stats.get(name)
         if st is None:
             st = _stats[name] = _Stat(family)
-        st.calls += 1
-        st.total += seconds
-        if rows is not None:
-            st.rows_min = rows if st.rows_min is None else min(st.rows_min, rows)
-            st.rows_max = rows if st.rows_max is None else max(st.rows_max, rows)
-            st.rows_total += rows
-        st.backends[backend] = st.backends.get(backend, 0) + 1
+        return st
 
 
 def wrap(func, name: str, family: str, *, detailed: bool = False):
     """``func`` timed into the statistics under ``name`` (``family``: kernel family)."""
     fam = _backend.family(family)
     perf = time.perf_counter
+    sized_types = _sized_types
 
     @functools.wraps(func)
     def timed(*args, **kwargs):
         t0 = perf()
         result = func(*args, **kwargs)
         dt = perf() - t0
-        rows = _rows(args)
+        rows = None
+        if args:
+            sized = sized_types.get(type(args[0]))
+            if sized is None:
+                sized = sized_types[type(args[0])] = isinstance(args[0], _SIZED)
+            if sized:
+                rows = len(args[0])
         backend = fam.backend
-        _record(name, family, rows, dt, backend)
+        st = _stats.get(name) or _stat(name, family)
+        # no lock on this path (it would double the cost): two threads finishing the same
+        # function at the same instant may lose one count
+        st.calls += 1
+        st.total += dt
+        if rows is not None:
+            if st.rows_min is None or rows < st.rows_min:
+                st.rows_min = rows
+            if st.rows_max is None or rows > st.rows_max:
+                st.rows_max = rows
+            st.rows_total += rows
+        st.backends[backend] = st.backends.get(backend, 0) + 1
         if detailed:
             log.debug("ftaccel: %s rows=%s backend=%s %.3f ms", name, rows, backend, dt * 1e3)
         return result
