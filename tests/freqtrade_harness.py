@@ -11,7 +11,7 @@ from unittest import mock
 
 STRATEGY = '''
 import talib.abstract as ta
-from freqtrade.strategy import IStrategy
+from freqtrade.strategy import IntParameter, IStrategy
 
 
 class FtaccelProof(IStrategy):
@@ -20,6 +20,8 @@ class FtaccelProof(IStrategy):
     minimal_roi = {"0": 0.04, "60": 0.02, "180": 0.0}
     stoploss = -0.05
     startup_candle_count = 50
+    buy_rsi = IntParameter(25, 45, default=40, space="buy")
+    sell_rsi = IntParameter(60, 80, default=70, space="sell")
 
     @property
     def protections(self):
@@ -33,12 +35,13 @@ class FtaccelProof(IStrategy):
         return dataframe
 
     def populate_entry_trend(self, dataframe, metadata):
-        dataframe.loc[(dataframe["rsi"] < 40) & (dataframe["ema_fast"] > dataframe["ema_slow"]),
-                      "enter_long"] = 1
+        entry = (dataframe["rsi"] < self.buy_rsi.value) & (
+            dataframe["ema_fast"] > dataframe["ema_slow"])
+        dataframe.loc[entry, "enter_long"] = 1
         return dataframe
 
     def populate_exit_trend(self, dataframe, metadata):
-        dataframe.loc[dataframe["rsi"] > 70, "exit_long"] = 1
+        dataframe.loc[dataframe["rsi"] > self.sell_rsi.value, "exit_long"] = 1
         return dataframe
 '''
 
@@ -120,3 +123,22 @@ def differences(a, b, path="") -> list[tuple]:
     except (TypeError, ValueError):  # frames, arrays
         same = repr(a) == repr(b)
     return [] if same else [(path, a, b)]
+
+
+def run_hyperopt(tmp: Path, epochs: int, loss: str, seed: int = 42) -> list[dict]:
+    """Freqtrade's hyperopt (one job, fixed seed) of the config under ``tmp``: the saved
+    epochs (``loss``, ``params_dict``, ``results_metrics``, ...), in order."""
+    from freqtrade.commands.optimize_commands import setup_optimize_configuration
+    from freqtrade.enums import RunMode
+    from freqtrade.optimize.hyperopt import Hyperopt
+
+    args = {"config": [str(tmp / "config.json")], "strategy": "FtaccelProof",
+            "datadir": str(tmp / "data"), "user_data_dir": str(tmp), "epochs": epochs,
+            "spaces": ["buy", "sell"], "hyperopt_loss": loss, "hyperopt_random_state": seed,
+            "hyperopt_jobs": 1, "hyperopt_min_trades": 1, "print_all": False}
+    config = setup_optimize_configuration(args, RunMode.HYPEROPT)
+    with offline_exchange():
+        hyperopt = Hyperopt(config)
+        hyperopt.start()
+    with hyperopt.results_file.open() as fh:
+        return [json.loads(line) for line in fh]

@@ -7,7 +7,7 @@ import logging
 import sys
 
 import pytest
-from freqtrade_harness import differences, run_backtest, setup
+from freqtrade_harness import differences, run_backtest, run_hyperopt, setup
 
 import ftaccel
 from ftaccel import freqtrade as ftint
@@ -83,6 +83,38 @@ def test_backtest_same_with_and_without_install(tmp_path, real_candles, capsys):
     for name, attrs in before_objects.items():
         changed = [a for a, v in attrs.items() if after[name].get(a, object()) is not v]
         assert not changed, f"{name}: {changed[:5]} not restored"
+
+
+@pytest.mark.slow
+def test_hyperopt_same_losses_with_and_without_install(tmp_path, real_candles):
+    """A short hyperopt (fixed seed, one job, Sharpe loss on the metrics) explores the same
+    parameters and gets the same losses and epoch reports with ftaccel installed."""
+    logging.getLogger("freqtrade").setLevel(logging.WARNING)
+    ftint.uninstall()
+    epochs = {}
+    for mode in ("plain", "fast"):
+        tmp = tmp_path / mode
+        tmp.mkdir()
+        setup(tmp, real_candles)
+        if mode == "fast":
+            ftint.install({"performance_optimization": {"optimization_phase": "progressive",
+                                                        "performance_benchmarking": True}})
+        try:
+            epochs[mode] = run_hyperopt(tmp, epochs=5, loss="SharpeHyperOptLoss")
+            if mode == "fast":
+                used = {r["function"] for r in ftaccel.stats()["functions"]}
+                assert {"calculate_sharpe", "RSI"} <= used  # the loss ran on ftaccel
+        finally:
+            ftint.uninstall()
+            monitor.reset()
+    plain, fast = epochs["plain"], epochs["fast"]
+    assert len(plain) == len(fast) == 5
+    assert [e["params_dict"] for e in fast] == [e["params_dict"] for e in plain]
+    assert [e["loss"] for e in fast] == [e["loss"] for e in plain]
+    assert any(e["loss"] < 1000 for e in plain)  # some epochs traded
+    for a, b in zip(fast, plain):
+        diff = report_differences(a["results_metrics"], b["results_metrics"])
+        assert not diff, diff[:10]
 
 
 @pytest.mark.xfail(strict=True, reason="calculate_expectancy: sequential sums vs pandas' "
