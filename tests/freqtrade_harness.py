@@ -60,8 +60,9 @@ def market(pair):
 
 
 
-def setup(tmp: Path, candles: dict) -> Path:
-    """Datadir, strategy and config.json under ``tmp``; ``candles``: the real_candles fixture."""
+def setup(tmp: Path, candles: dict, strategy_header: str = "") -> Path:
+    """Datadir, strategy and config.json under ``tmp``; ``candles``: the real_candles fixture;
+    ``strategy_header``: lines put at the top of the strategy file."""
     data = tmp / "data"
     data.mkdir(parents=True, exist_ok=True)
     for pair in PAIRS:
@@ -69,7 +70,7 @@ def setup(tmp: Path, candles: dict) -> Path:
         candles[stem].to_feather(data / f"{stem}.feather")
     strat = tmp / "strategies"
     strat.mkdir(exist_ok=True)
-    (strat / "ftaccel_proof.py").write_text(STRATEGY)
+    (strat / "ftaccel_proof.py").write_text(strategy_header + STRATEGY)
     conf = {"stake_currency": "BTC", "stake_amount": 0.05, "dry_run_wallet": 1, "dry_run": True,
             "max_open_trades": 3, "timeframe": "5m", "fee": 0.001,
             "exchange": {"name": "binance", "pair_whitelist": PAIRS},

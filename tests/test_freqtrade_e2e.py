@@ -86,6 +86,38 @@ def test_backtest_same_with_and_without_install(tmp_path, real_candles, capsys):
 
 
 @pytest.mark.slow
+def test_one_line_in_the_strategy_file(tmp_path, real_candles, monkeypatch):
+    """``from ftaccel.freqtrade import install; install()`` atop an unedited strategy, the
+    phase from the environment: Freqtrade runs on ftaccel, with the same trades."""
+    logging.getLogger("freqtrade").setLevel(logging.WARNING)
+    import freqtrade.data.metrics as ftm
+    import talib.abstract
+
+    ftint.uninstall()
+    original = ftm.calculate_max_drawdown, talib.abstract.RSI
+    (tmp_path / "plain").mkdir()
+    setup(tmp_path / "plain", real_candles)
+    plain, _ = run_backtest(tmp_path / "plain")
+    assert not ftint.installed()
+
+    monkeypatch.setenv("FTACCEL_PHASE", "progressive")
+    (tmp_path / "line").mkdir()
+    setup(tmp_path / "line", real_candles,
+          strategy_header="from ftaccel.freqtrade import install; install()\n")
+    try:
+        fast, _ = run_backtest(tmp_path / "line")
+        assert ftint.installed()
+        assert ftm.calculate_max_drawdown is ftaccel.metrics.calculate_max_drawdown
+        assert talib.abstract.RSI is ftaccel.ta.RSI
+    finally:
+        ftint.uninstall()
+    assert (ftm.calculate_max_drawdown, talib.abstract.RSI) == original
+    assert fast["strategy"]["FtaccelProof"]["trades"] == plain["strategy"]["FtaccelProof"]["trades"]
+    diff = report_differences(fast, plain)
+    assert not diff, diff[:10]
+
+
+@pytest.mark.slow
 def test_hyperopt_same_losses_with_and_without_install(tmp_path, real_candles):
     """A short hyperopt (fixed seed, one job, Sharpe loss on the metrics) explores the same
     parameters and gets the same losses and epoch reports with ftaccel installed."""
