@@ -35,6 +35,7 @@ What :func:`install` patches, per enabled module (see :mod:`ftaccel.config` for 
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 import sys
 import threading
@@ -112,27 +113,63 @@ def _wrapper(settings, family: str):
     return make
 
 
-def _install_metrics(settings) -> list[str]:
+def _params(func) -> list[tuple]:
+    return [(p.name, p.kind, p.default) for p in inspect.signature(func).parameters.values()]
+
+
+def _install_metrics(settings, refused: dict) -> list[str]:
     import freqtrade.data.metrics as ftm
 
     from . import metrics as fam
 
     prefix = "freqtrade.data.metrics."
-    names = [name for name, ref in fam.FUNCTIONS.items()
-             if ref == prefix + name and callable(getattr(ftm, name, None))
-             and callable(getattr(fam, name, None))]
+    names = []
+    for name, ref in fam.FUNCTIONS.items():
+        if ref != prefix + name or not callable(getattr(ftm, name, None)):
+            continue  # not a freqtrade.data.metrics function of this Freqtrade version
+        ours, theirs = getattr(fam, name, None), getattr(ftm, name)
+        if not callable(ours):
+            continue
+        if _params(ours) != _params(theirs):
+            refused[f"metrics.{name}"] = (f"signature differs: ftaccel {inspect.signature(ours)}"
+                                          f" vs freqtrade {inspect.signature(theirs)}")
+            continue
+        names.append(name)
     originals = {name: getattr(ftm, name) for name in names}
     wrap = _wrapper(settings, "metrics")
     return _replace_everywhere("metrics", ftm, originals, lambda n: wrap(getattr(fam, n), n))
 
 
-def _install_indicators(settings) -> list[str]:
+def _indicator_mismatch(ta, abstract, name: str) -> str | None:
+    """Why ftaccel's ``name`` cannot stand in for TA-Lib's (None: it can)."""
+    info = abstract.Function(name).info
+    ours = {p.name: p.default for p in inspect.signature(getattr(ta, name)).parameters.values()
+            if p.default is not inspect.Parameter.empty}
+    theirs = dict(info["parameters"])
+    if ours != theirs:
+        return f"parameters differ: ftaccel {ours} vs TA-Lib {theirs}"
+    outputs = list(ta.BY_NAME[name].outputs)
+    if outputs != list(info["output_names"]):
+        return f"outputs differ: ftaccel {outputs} vs TA-Lib {list(info['output_names'])}"
+    return None
+
+
+def _install_indicators(settings, refused: dict) -> list[str]:
     import talib
     import talib.abstract as abstract
 
     from . import ta
 
-    covered = [n for n in ta.get_functions() if n in set(talib.get_functions())]
+    covered = []
+    talib_names = set(talib.get_functions())
+    for name in ta.get_functions():
+        if name not in talib_names:
+            continue
+        why = _indicator_mismatch(ta, abstract, name)
+        if why:
+            refused[f"indicators.{name}"] = why
+        else:
+            covered.append(name)
     wrap = _wrapper(settings, "indicators")
     done = []
     for module in (talib, abstract):
@@ -168,7 +205,10 @@ def install(config=None) -> dict:
         ``performance_optimization`` block is read, a :class:`ftaccel.config.Settings`,
         or None (defaults; the ``FTACCEL_*`` environment variables apply in every case
         but a Settings object).
-    :return: ``{module: patched function names (or the backtesting message)}``.
+    :return: ``{module: patched function names (or the backtesting message)}``, and
+        ``"refused": {"module.NAME": reason}`` for functions ftaccel has but whose
+        signature (metrics) or parameters/outputs (indicators) differ from Freqtrade's /
+        TA-Lib's: those stay the originals.
 
     Calling it again first undoes the previous install, so install is idempotent and a
     new config replaces the old one. ``fallback_on_numba_error: false`` turns strict mode
@@ -181,16 +221,21 @@ def install(config=None) -> dict:
             uninstall()
         _config.note_ignored(settings)
         report: dict = {}
+        refused: dict = {}
         try:
             if "metrics" in settings.modules:
-                report["metrics"] = _install_metrics(settings)
+                report["metrics"] = _install_metrics(settings, refused)
             if "indicators" in settings.modules:
-                report["indicators"] = _install_indicators(settings)
+                report["indicators"] = _install_indicators(settings, refused)
             if "backtesting" in settings.modules:
                 report["backtesting"] = _install_backtesting(settings)
         except BaseException:
             _undo()
             raise
+        if refused:
+            report["refused"] = refused
+            for what, why in refused.items():
+                log.warning("ftaccel: %s not patched (Freqtrade's stays): %s", what, why)
         _backend.set_strict(True if not settings.fallback_on_numba_error else None)
         if settings.performance_benchmarking:
             monitor.summarize_at_exit()
@@ -199,7 +244,7 @@ def install(config=None) -> dict:
         if not settings.modules:
             log.info("ftaccel: performance_optimization disabled; Freqtrade unchanged")
         for module, what in report.items():
-            if isinstance(what, list):
+            if module != "refused" and isinstance(what, list):
                 log.info("ftaccel: %s: %d functions patched (%s), %d references",
                          module, len(what), ", ".join(what),
                          sum(1 for p in _patches if p.family == module))

@@ -310,3 +310,26 @@ def test_monitoring_overhead_when_off_is_nil():
     timed = _per_call(on, (100, 1.0, 1.5))
     print(f"calculate_cagr per call: bare {bare * 1e6:.2f} us, monitored {timed * 1e6:.2f} us")
     assert timed - bare < 20e-6  # a few microseconds per call when on
+
+
+def test_mismatched_signatures_are_refused(monkeypatch, caplog):
+    """A function whose signature differs from Freqtrade's / TA-Lib's is not patched."""
+    def calculate_sqn(trades, starting_balance=0.0):  # Freqtrade's has no default
+        raise AssertionError("must not be called")
+
+    def SMA(real, timeperiod=20):  # TA-Lib's default is 30
+        raise AssertionError("must not be called")
+
+    originals = talib.SMA, talib.abstract.SMA
+    monkeypatch.setattr(fm, "calculate_sqn", calculate_sqn)
+    monkeypatch.setattr(fta, "SMA", SMA)
+    with caplog.at_level(logging.WARNING, logger="ftaccel"):
+        report = ftint.install(conf(optimization_phase="progressive"))
+    assert set(report["refused"]) == {"metrics.calculate_sqn", "indicators.SMA"}
+    assert "signature differs" in report["refused"]["metrics.calculate_sqn"]
+    assert "timeperiod" in report["refused"]["indicators.SMA"]
+    assert "calculate_sqn" not in report["metrics"] and "SMA" not in report["indicators"]
+    assert ftm.calculate_sqn is ORIGINAL_METRICS["calculate_sqn"]
+    assert (talib.SMA, talib.abstract.SMA) == originals
+    assert "EMA" in report["indicators"]
+    assert sum("not patched (Freqtrade's stays)" in r.getMessage() for r in caplog.records) == 2
