@@ -6,9 +6,11 @@ import csv
 import importlib
 import json
 import logging
+import os
 import sys
 import time
 import types
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -333,3 +335,28 @@ def test_mismatched_signatures_are_refused(monkeypatch, caplog):
     assert (talib.SMA, talib.abstract.SMA) == originals
     assert "EMA" in report["indicators"]
     assert sum("not patched (Freqtrade's stays)" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_backtesting_hook_when_a_kernel_appears(caplog, monkeypatch):
+    import ftaccel.backtest as bt
+
+    monkeypatch.setattr(bt, "backtest", lambda *a, **k: None, raising=False)
+    with caplog.at_level(logging.INFO, logger="ftaccel"):
+        report = ftint.install(conf(enabled_modules=["backtesting"]))
+    assert "not wired yet" in report["backtesting"] and ftint.patches() == []
+
+
+def test_summary_table_printed_at_exit(tmp_path):
+    import subprocess
+
+    code = ("import pandas as pd, ftaccel.freqtrade as f, freqtrade.data.metrics as m\n"
+            "f.install({'performance_optimization': {'performance_benchmarking': True}})\n"
+            "m.calculate_expectancy(pd.DataFrame({'profit_abs': [1.0, -0.5, 0.25]}))\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FTACCEL_")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "ftaccel performance" in done.stderr
+    line = next(x for x in done.stderr.splitlines() if x.startswith("calculate_expectancy"))
+    assert line.split()[1] == "1" and line.split()[-1] == "compiled"
