@@ -8,8 +8,7 @@ SUM keeps TA-Lib's running total: a NaN entering it makes every later value NaN.
 import numpy as np
 
 from .. import export, helper
-
-NAN = np.nan
+from ._common import nan_head
 
 
 @helper
@@ -18,43 +17,41 @@ def _extreme(real, start, timeperiod, sign):
     # backward suffix maximum and the next block's forward prefix maximum, combined.
     # Comparisons keep the incumbent, so a NaN only wins when it starts a scan.
     n = real.shape[0]
-    out = np.empty(n)
-    first = start + timeperiod - 1
-    out[: min(first, n)] = NAN
-    if first >= n:
-        return out
-    suf = np.empty(timeperiod)
-    pre = np.empty(timeperiod)
+    p = timeperiod
+    out = nan_head(n, start + p - 1)
+    suf = np.empty(p)
+    pre = np.empty(p)
     block = start
-    today = first
-    while today < n:
-        i = block + timeperiod - 1
-        best = real[i] * sign
-        suf[timeperiod - 1] = best
-        while i > block:
-            i -= 1
-            tmp = real[i] * sign
+    while block + p - 1 < n:
+        blk = real[block:block + p]
+        best = blk[p - 1] * sign
+        suf[p - 1] = best
+        for q in range(1, p):
+            m = p - 1 - q
+            tmp = blk[m] * sign
             if tmp > best:
                 best = tmp
-            suf[i - block] = best
-        out[today] = suf[0] * sign
-        today += 1
-        if today < n:
-            avail = min(n - (block + timeperiod), timeperiod - 1)
-            best = real[block + timeperiod] * sign
+            suf[m] = best
+        o = out[block + p - 1:min(block + 2 * p - 1, n)]
+        o[0] = suf[0] * sign
+        avail = o.shape[0] - 1
+        if avail > 0:
+            nxt = real[block + p:block + p + avail]
+            best = nxt[0] * sign
             pre[0] = best
             for j in range(1, avail):
-                tmp = real[block + timeperiod + j] * sign
+                tmp = nxt[j] * sign
                 if tmp > best:
                     best = tmp
                 pre[j] = best
-            for m in range(1, avail + 1):
-                best = suf[m]
-                if pre[m - 1] > best:
-                    best = pre[m - 1]
-                out[today] = best * sign
-                today += 1
-        block += timeperiod
+            later = suf[1:avail + 1]
+            o_rest = o[1:]
+            for j in range(avail):
+                best = later[j]
+                if pre[j] > best:
+                    best = pre[j]
+                o_rest[j] = best * sign
+        block += p
     return out
 
 
@@ -74,17 +71,19 @@ def min_(real, start, timeperiod):
 def sum_(real, start, timeperiod):
     """Sum over the last ``timeperiod`` rows (running total)."""
     n = real.shape[0]
-    out = np.empty(n)
     first = start + timeperiod - 1
-    out[: min(first, n)] = NAN
+    out = nan_head(n, first)
     total = 0.0
     for i in range(start, min(first, n)):
         total += real[i]
-    trailing = start
-    for i in range(first, n):
-        total += real[i]
+    if first >= n:
+        return out
+    x = real[first:]
+    leaving = real[start:n - timeperiod + 1]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        total += x[j]
         value = total
-        total -= real[trailing]
-        trailing += 1
-        out[i] = value
+        total -= leaving[j]
+        o[j] = value
     return out

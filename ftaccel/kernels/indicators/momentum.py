@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import export, helper
+from ._common import nan_head
 
 NAN = np.nan
 
@@ -54,33 +55,40 @@ def rsi(real, start, timeperiod):
 def mom(real, start, timeperiod):
     """Momentum ``real[i] - real[i - timeperiod]``. Lookback ``timeperiod``; NaN propagates."""
     n = real.shape[0]
-    out = np.empty(n)
     first = start + timeperiod
-    for i in range(min(first, n)):
-        out[i] = NAN
-    for i in range(first, n):
-        out[i] = real[i] - real[i - timeperiod]
+    out = nan_head(n, first)
+    if first >= n:
+        return out
+    x = real[first:]
+    prev = real[start:n - timeperiod]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        o[j] = x[j] - prev[j]
     return out
 
 
 @helper
 def _mo_roc_generic(real, start, timeperiod, kind):
     n = real.shape[0]
-    out = np.empty(n)
     first = start + timeperiod
-    for i in range(min(first, n)):
-        out[i] = NAN
-    for i in range(first, n):
-        prev = real[i - timeperiod]
-        if prev != 0.0:
-            if kind == 0:
-                out[i] = (real[i] / prev - 1.0) * 100.0
-            elif kind == 1:
-                out[i] = (real[i] - prev) / prev
-            else:
-                out[i] = real[i] / prev
-        else:
-            out[i] = 0.0
+    out = nan_head(n, first)
+    if first >= n:
+        return out
+    x = real[first:]
+    before = real[start:n - timeperiod]
+    o = out[first:]
+    if kind == 0:
+        for j in range(o.shape[0]):
+            prev = before[j]
+            o[j] = (x[j] / prev - 1.0) * 100.0 if prev != 0.0 else 0.0
+    elif kind == 1:
+        for j in range(o.shape[0]):
+            prev = before[j]
+            o[j] = (x[j] - prev) / prev if prev != 0.0 else 0.0
+    else:
+        for j in range(o.shape[0]):
+            prev = before[j]
+            o[j] = x[j] / prev if prev != 0.0 else 0.0
     return out
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import export, helper
+from ._common import nan_head
 
 NAN = np.nan
 
@@ -11,22 +12,21 @@ NAN = np.nan
 def sma(real, start, timeperiod):
     """Simple moving average. Lookback ``timeperiod - 1``."""
     n = real.shape[0]
-    out = np.empty(n)
     first = start + timeperiod - 1
-    for i in range(min(first, n)):
-        out[i] = NAN
+    out = nan_head(n, first)
     if first >= n:
         return out
     total = 0.0
     for i in range(start, first):
         total += real[i]
-    trailing = start
-    for i in range(first, n):
-        total += real[i]
+    x = real[first:]
+    leaving = real[start:n - timeperiod + 1]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        total += x[j]
         value = total
-        total -= real[trailing]
-        trailing += 1
-        out[i] = value / timeperiod
+        total -= leaving[j]
+        o[j] = value / timeperiod
     return out
 
 
@@ -63,20 +63,59 @@ def ema(real, start, timeperiod):
     return _ema(real, start, timeperiod)
 
 
+@helper
+def _ema_stack(real, start, timeperiod, depth):
+    """DEMA (``depth`` 2) or TEMA (3) in one pass: the EMAs of EMAs advance together, so
+    their dependency chains overlap instead of running one array pass each. Each EMA is
+    seeded with the SMA of its input's first ``timeperiod`` values, as TA-Lib chains them."""
+    n = real.shape[0]
+    last_seed = start + depth * (timeperiod - 1)
+    out = nan_head(n, last_seed)
+    if last_seed >= n:
+        return out
+    k = 2.0 / (timeperiod + 1)
+    i = start + timeperiod - 1
+    total = 0.0
+    for t in range(start, i + 1):
+        total += real[t]
+    e1 = total / timeperiod
+    total = e1
+    for t in range(i + 1, i + timeperiod):
+        e1 = (real[t] - e1) * k + e1
+        total += e1
+    e2 = total / timeperiod
+    i += timeperiod - 1
+    x = real[last_seed + 1:]
+    o = out[last_seed + 1:]
+    if depth == 2:
+        out[last_seed] = 2.0 * e1 - e2
+        for j in range(o.shape[0]):
+            e1 = (x[j] - e1) * k + e1
+            e2 = (e1 - e2) * k + e2
+            o[j] = 2.0 * e1 - e2
+        return out
+    total = e2
+    for t in range(i + 1, i + timeperiod):
+        e1 = (real[t] - e1) * k + e1
+        e2 = (e1 - e2) * k + e2
+        total += e2
+    e3 = total / timeperiod
+    out[last_seed] = 3.0 * e1 - 3.0 * e2 + e3
+    for j in range(o.shape[0]):
+        e1 = (x[j] - e1) * k + e1
+        e2 = (e1 - e2) * k + e2
+        e3 = (e2 - e3) * k + e3
+        o[j] = 3.0 * e1 - 3.0 * e2 + e3
+    return out
+
+
 @export("f8[::1](f8[::1], i8, i8)")
 def dema(real, start, timeperiod):
     """Double EMA ``2*e1 - e2`` (e2 the EMA of e1). Lookback ``2*(timeperiod-1)``;
     ``timeperiod == 1`` copies the input."""
     if timeperiod == 1:
         return _ema(real, start, 1)
-    e1 = _ema(real, start, timeperiod)
-    e2 = _ema(e1, start + timeperiod - 1, timeperiod)
-    n = real.shape[0]
-    out = np.empty(n)
-    first = start + 2 * (timeperiod - 1)
-    for i in range(n):
-        out[i] = NAN if i < first else 2.0 * e1[i] - e2[i]
-    return out
+    return _ema_stack(real, start, timeperiod, 2)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
@@ -85,15 +124,7 @@ def tema(real, start, timeperiod):
     ``timeperiod == 1`` copies the input."""
     if timeperiod == 1:
         return _ema(real, start, 1)
-    e1 = _ema(real, start, timeperiod)
-    e2 = _ema(e1, start + timeperiod - 1, timeperiod)
-    e3 = _ema(e2, start + 2 * (timeperiod - 1), timeperiod)
-    n = real.shape[0]
-    out = np.empty(n)
-    first = start + 3 * (timeperiod - 1)
-    for i in range(n):
-        out[i] = NAN if i < first else 3.0 * e1[i] - 3.0 * e2[i] + e3[i]
-    return out
+    return _ema_stack(real, start, timeperiod, 3)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
