@@ -13,6 +13,7 @@ Modules: :mod:`ftaccel.ta` (TA-Lib compatible indicators), :mod:`ftaccel.metrics
 from __future__ import annotations
 
 import importlib
+import sys
 
 __version__ = "0.1.0"
 
@@ -29,8 +30,9 @@ def info() -> dict:
 
 
 def stats() -> dict:
-    """Error-fallback counters per family, and per-function timings when
-    ``performance_benchmarking`` is on (see :mod:`ftaccel.monitor`)."""
+    """Error-fallback counters per family, per-function timings when
+    ``performance_benchmarking`` is on (see :mod:`ftaccel.monitor`), and what
+    :func:`ftaccel.freqtrade.install` patched."""
     from . import _backend, monitor
 
     return {
@@ -39,6 +41,8 @@ def stats() -> dict:
                             if k in ("backend", "failures", "disabled")}
                      for name in _backend.FAMILIES},
         "functions": monitor.snapshot(),
+        "freqtrade": (sys.modules["ftaccel.freqtrade"].report()
+                      if "ftaccel.freqtrade" in sys.modules else {}),
     }
 
 

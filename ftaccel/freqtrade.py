@@ -46,7 +46,7 @@ from . import config as _config
 
 log = logging.getLogger("ftaccel")
 
-__all__ = ["install", "uninstall", "installed", "patches"]
+__all__ = ["install", "uninstall", "installed", "patches", "report", "main"]
 
 
 @dataclass
@@ -70,6 +70,12 @@ def installed() -> bool:
     return _settings is not None
 
 
+def report() -> dict:
+    """What the current install patched (``{}`` when not installed); see :func:`install`."""
+    with _lock:
+        return {k: (dict(v) if isinstance(v, dict) else v) for k, v in _report.items()}
+
+
 def patches() -> list[tuple[str, str]]:
     """``(module, attribute)`` of every attribute currently replaced."""
     with _lock:
@@ -89,8 +95,8 @@ def _set(family: str, module_name: str, owner, attr: str, new) -> None:
 
 
 def _replace_everywhere(family: str, source, originals: dict, make) -> list[str]:
-    """Replace ``source.<name>`` (original ``originals[name]``) by ``make(name)`` there,
-    in ``extra_modules`` and wherever a ``freqtrade.*`` module holds the same object."""
+    """Replace ``source.<name>`` (original ``originals[name]``) by ``make(name)`` there and
+    wherever a loaded ``freqtrade.*`` module holds the same object."""
     replacements = {name: make(name) for name in originals}
     by_id = {id(obj): name for name, obj in originals.items()}
     for name, new in replacements.items():

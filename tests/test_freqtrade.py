@@ -360,3 +360,11 @@ def test_summary_table_printed_at_exit(tmp_path):
     assert "ftaccel performance" in done.stderr
     line = next(x for x in done.stderr.splitlines() if x.startswith("calculate_expectancy"))
     assert line.split()[1] == "1" and line.split()[-1] == "compiled"
+
+
+def test_stats_says_what_is_installed():
+    assert ftaccel.stats()["freqtrade"] == {}
+    report = ftint.install(conf())
+    assert ftaccel.stats()["freqtrade"] == report == ftint.report()
+    ftint.uninstall()
+    assert ftaccel.stats()["freqtrade"] == {}
