@@ -235,6 +235,10 @@ def install(config=None) -> dict:
                 report["indicators"] = _install_indicators(settings, refused)
             if "backtesting" in settings.modules:
                 report["backtesting"] = _install_backtesting(settings)
+        except ImportError as exc:
+            _undo()
+            raise ImportError(f"ftaccel.freqtrade.install: {exc.name or exc} is not installed; "
+                              f"modules enabled: {', '.join(settings.modules)}") from exc
         except BaseException:
             _undo()
             raise
@@ -316,7 +320,7 @@ def main(argv: list[str] | None = None) -> None:
     setup_logging_pre()  # so that install's log lines show; Freqtrade keeps this setup
     try:
         install(_config_of_cli(argv))
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, ImportError) as exc:
         log.error("ftaccel: %s", exc)
         sys.exit(2)
     freqtrade_main(argv)

@@ -368,3 +368,14 @@ def test_stats_says_what_is_installed():
     assert ftaccel.stats()["freqtrade"] == report == ftint.report()
     ftint.uninstall()
     assert ftaccel.stats()["freqtrade"] == {}
+
+
+def test_missing_talib_is_a_clear_error(monkeypatch):
+    before = identity_snapshot()
+    for name in [m for m in sys.modules if m == "talib" or m.startswith("talib.")]:
+        monkeypatch.setitem(sys.modules, name, None)  # import talib now raises ImportError
+    with pytest.raises(ImportError, match="talib is not installed"):
+        ftint.install(conf(optimization_phase="progressive"))
+    assert not ftint.installed() and ftint.patches() == []
+    monkeypatch.undo()
+    assert_same_objects(before, identity_snapshot())  # the metrics patched first are undone
