@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import tomllib
@@ -62,7 +63,9 @@ def test_cli_backtesting_runs_on_ftaccel(tmp_path, real_candles):
     (tmp_path / "config.json").write_text(json.dumps(conf))
     monitor.reset()
     try:
-        with offline_exchange(), pytest.raises(SystemExit) as done:
+        # Freqtrade's main() sets the process-wide multiprocessing start method: not here
+        with offline_exchange(), pytest.raises(SystemExit) as done, \
+                mock.patch("freqtrade.main.set_mp_start_method"):
             ftint.main(["backtesting", "-c", str(tmp_path / "config.json"),
                         "--strategy", "FtaccelProof", "--userdir", str(tmp_path),
                         "--datadir", str(tmp_path / "data"), "--export", "none"])
