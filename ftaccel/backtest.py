@@ -61,3 +61,321 @@ def exit_scan(open, high, low, minutes, entry: int, open_rate: float, *, stoplos
         "exit_scan", arrays["open"], arrays["high"], arrays["low"], mins, entry, open_rate,
         fee, stoploss, keys, values, tf)
     return int(idx), EXIT_REASONS[int(reason)], float(rate)
+
+
+# --- full backtest -----------------------------------------------------------------
+
+REASON_NAMES = {1: "roi", 2: "stop_loss", 3: "trailing_stop_loss", 4: "exit_signal",
+                5: "force_exit"}
+RESULT_COLUMNS = [
+    "pair", "stake_amount", "max_stake_amount", "amount", "open_date", "close_date",
+    "open_rate", "close_rate", "fee_open", "fee_close", "trade_duration", "profit_ratio",
+    "profit_abs", "exit_reason", "initial_stop_loss_abs", "initial_stop_loss_ratio",
+    "stop_loss_abs", "stop_loss_ratio", "min_rate", "max_rate", "is_open", "enter_tag",
+    "leverage", "is_short", "open_timestamp", "close_timestamp", "funding_fees",
+]
+# settings Freqtrade would honour but this backtest does not model: refused when set
+_UNSUPPORTED = {
+    "can_short": "shorts (can_short)", "use_custom_stoploss": "custom_stoploss",
+    "use_custom_roi": "custom_roi", "position_adjustment_enable": "position adjustment",
+    "enable_protections": "protections", "protections": "protections",
+    "timeframe_detail": "timeframe_detail", "position_stacking": "position_stacking",
+    "available_capital": "available_capital", "custom_exit": "custom_exit",
+    "custom_entry_price": "custom_entry_price", "custom_exit_price": "custom_exit_price",
+    "custom_stake_amount": "custom_stake_amount", "leverage": "leverage",
+    "enable_dynamic_pairlist": "dynamic pairlists", "freqai": "freqai",
+}
+_SIGNALS = ("enter_long", "exit_long")
+_TF_UNITS = {"m": 1, "h": 60, "d": 1440, "w": 10080}
+
+
+def _timeframe_minutes(tf) -> int:
+    if not isinstance(tf, str) or len(tf) < 2 or tf[-1] not in _TF_UNITS \
+            or not tf[:-1].isdigit() or int(tf[:-1]) <= 0:
+        raise ValueError(f"timeframe must look like '5m', '1h', '1d' (got {tf!r})")
+    return int(tf[:-1]) * _TF_UNITS[tf[-1]]
+
+
+def _parse_timerange(tr):
+    """Freqtrade's ``YYYYMMDD-YYYYMMDD`` timerange (either side may be empty)."""
+    if tr is None:
+        return None, None
+    import pandas as pd
+    if not isinstance(tr, str) or tr.count("-") != 1:
+        raise ValueError(f"timerange must be 'YYYYMMDD-YYYYMMDD' (got {tr!r})")
+    out = []
+    for part in tr.split("-"):
+        if part == "":
+            out.append(None)
+        elif len(part) == 8 and part.isdigit():
+            out.append(pd.Timestamp(part, tz="UTC"))
+        else:
+            raise ValueError(f"timerange must be 'YYYYMMDD-YYYYMMDD' (got {tr!r})")
+    return out[0], out[1]
+
+
+def _tick(value, what):
+    """A market precision (tick size) as ``(integer mantissa, 10**decimals)``; 0 = none."""
+    from decimal import Decimal
+    if value is None:
+        return 0.0, 1.0
+    value = float(value)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{what} must be a positive tick size (got {value!r})")
+    sign, digits, exp = Decimal(repr(value)).normalize().as_tuple()
+    mant = int("".join(map(str, digits)))
+    if exp > 0:
+        mant, exp = mant * 10 ** exp, 0
+    if mant >= 2 ** 40 or -exp > 20:
+        raise ValueError(f"{what} {value!r} has too many digits to be a tick size")
+    return float(mant), float(10 ** -exp)
+
+
+def _flag(cfg, key, default):
+    value = cfg.get(key, default)
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{key} must be True or False (got {value!r})")
+    return bool(value)
+
+
+def _number(cfg, key, default, lo=-np.inf, hi=np.inf):
+    value = cfg.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{key} must be a number (got {value!r})")
+    value = float(value)
+    if not (lo <= value <= hi):
+        raise ValueError(f"{key} must be within [{lo}, {hi}] (got {value!r})")
+    return value
+
+
+def _check_supported(cfg):
+    for key, what in _UNSUPPORTED.items():
+        value = cfg.get(key)
+        if (value not in (None, 1) if key == "leverage" else bool(value)):
+            raise ValueError(f"{what} is not supported by ftaccel.backtest (config {key!r})")
+    mode = cfg.get("trading_mode", "spot")
+    if mode != "spot":
+        raise ValueError(f"trading_mode {mode!r} is not supported by ftaccel.backtest "
+                         "(spot only; shorts/futures are not modelled yet)")
+    if cfg.get("margin_mode") not in (None, ""):
+        raise ValueError("margin_mode is not supported by ftaccel.backtest (spot only)")
+
+
+def _prepare(data, cfg):
+    """Freqtrade's per-pair trimming and signal shift; returns concatenated rows."""
+    import pandas as pd
+    if not isinstance(data, dict) or not data:
+        raise TypeError("data must be a non-empty dict {pair: analysed DataFrame}")
+    start, stop = _parse_timerange(cfg.get("timerange"))
+    startup = int(_number(cfg, "startup_candle_count", 0, 0, 10**7))
+    frames = {}
+    for pair, df in data.items():
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"data[{pair!r}] must be a DataFrame")
+        missing = [c for c in ("date", "open", "high", "low", "close") if c not in df.columns]
+        if missing:
+            raise ValueError(f"data[{pair!r}] lacks columns {missing}")
+        if (df.get("enter_short", pd.Series(0.0)) .fillna(0) != 0).any() or \
+                (df.get("exit_short", pd.Series(0.0)).fillna(0) != 0).any():
+            raise ValueError(f"data[{pair!r}] has short signals: shorts are not supported by "
+                             "ftaccel.backtest yet")
+        if startup:
+            df = df.iloc[startup:]
+        elif start is not None:
+            df = df.loc[df["date"] >= start]
+        if stop is not None:
+            df = df.loc[df["date"] <= stop]
+        if len(df):
+            frames[pair] = df
+    if not frames:
+        raise ValueError("no data left after applying timerange/startup_candle_count")
+    first = min(df["date"].iloc[0] for df in frames.values())
+    last = max(df["date"].iloc[-1] for df in frames.values())
+    pairs, parts = [], []
+    for pair, df in frames.items():
+        dates = pd.to_datetime(df["date"], utc=True).dt.tz_convert(None)
+        minutes = dates.to_numpy().astype("datetime64[m]").astype(np.int64)
+        if len(minutes) > 1 and (np.diff(minutes) <= 0).any():
+            raise ValueError(f"data[{pair!r}] dates must be strictly increasing")
+        ohlc = [np.ascontiguousarray(df[c].to_numpy(dtype=np.float64)) for c in
+                ("open", "high", "low", "close")]
+        if any(not np.isfinite(a).all() or (a <= 0).any() for a in ohlc):
+            raise ValueError(f"data[{pair!r}] open/high/low/close must be finite and > 0")
+        sig = np.zeros(len(df), np.int64)
+        for col, bit_eq, bit_any in (("enter_long", 1, 4), ("exit_long", 2, 8)):
+            if col in df.columns:
+                vals = pd.to_numeric(df[col], errors="raise").fillna(0).to_numpy(np.float64)
+                sig |= np.where(vals == 1, bit_eq, 0) | np.where(vals != 0, bit_any, 0)
+        sig = np.concatenate([[0], sig[:-1]])
+        tags = {}
+        for col in ("enter_tag", "exit_tag"):
+            if col in df.columns:
+                t = df[col].astype(object).where(df[col].notna(), None).to_numpy()
+            else:
+                t = np.array([""] * len(df), dtype=object)
+            tags[col] = np.concatenate([[None], t[:-1]])
+        keep = slice(1, None)
+        pairs.append(pair)
+        parts.append({"minutes": minutes[keep], "open": ohlc[0][keep], "high": ohlc[1][keep],
+                      "low": ohlc[2][keep], "close": ohlc[3][keep], "signals": sig[keep],
+                      "enter_tag": tags["enter_tag"][keep], "exit_tag": tags["exit_tag"][keep]})
+    first_min = int(np.datetime64(first.to_datetime64(), "m").astype(np.int64))
+    last_min = int(np.datetime64(last.to_datetime64(), "m").astype(np.int64))
+    return pairs, parts, first_min, last_min
+
+
+def _market_arrays(pairs, markets):
+    if markets is None:
+        markets = {}
+    if not isinstance(markets, dict):
+        raise TypeError("markets must be a dict {pair: ccxt market}")
+    cols = {k: np.zeros(len(pairs)) for k in
+            ("price_m", "price_p10", "amount_m", "amount_p10", "cost_min", "amount_min")}
+    for i, pair in enumerate(pairs):
+        m = markets.get(pair, {})
+        prec = m.get("precision", {}) or {}
+        cols["price_m"][i], cols["price_p10"][i] = _tick(prec.get("price"),
+                                                         f"{pair} price precision")
+        cols["amount_m"][i], cols["amount_p10"][i] = _tick(prec.get("amount"),
+                                                           f"{pair} amount precision")
+        limits = m.get("limits", {}) or {}
+        for k in ("cost", "amount"):
+            lim = limits.get(k, {}) or {}
+            if lim.get("max") is not None:
+                raise ValueError(f"{pair}: market limits.{k}.max is not supported by "
+                                 "ftaccel.backtest")
+            v = lim.get("min")
+            cols[f"{k}_min"][i] = np.nan if v is None else float(v)
+    return cols
+
+
+def backtest(data, config):
+    """Freqtrade's backtest of precomputed signals, in one compiled loop.
+
+    :param data: ``{pair: DataFrame}`` with Freqtrade's analysed columns ``date, open, high,
+        low, close, enter_long, exit_long`` (optional ``enter_tag``, ``exit_tag``), as
+        ``populate_*`` leave them (signals on the candle they were computed on; the shift
+        to the next candle is done here, as Freqtrade does). Missing candles are not filled
+        (Freqtrade's data loader fills them; do so beforehand to match a CLI run).
+    :param config: settings spelled as Freqtrade's config/strategy attributes:
+        ``timeframe``, ``stoploss``, ``minimal_roi``, ``fee``, ``stake_amount`` (number or
+        ``"unlimited"``), ``dry_run_wallet``, ``tradable_balance_ratio``,
+        ``max_open_trades``, ``use_exit_signal``, ``exit_profit_only``,
+        ``exit_profit_offset``, ``ignore_roi_if_entry_signal``, ``trailing_stop``,
+        ``trailing_stop_positive``, ``trailing_stop_positive_offset``,
+        ``trailing_only_offset_is_reached``, ``timerange``, ``startup_candle_count``,
+        ``amend_last_stake_amount``, ``last_stake_amount_min_ratio``,
+        ``amount_reserve_percent`` and ``markets`` ``{pair: ccxt market}`` (tick-size
+        ``precision.price``/``precision.amount``, ``limits.cost.min``/``limits.amount.min``,
+        ``taker``/``maker`` when ``fee`` is absent). Spot, long only, leverage 1. Settings
+        it does not model (shorts, custom callbacks, protections, position adjustment,
+        timeframe_detail, ...) raise ValueError.
+    :return: trades DataFrame with Freqtrade's backtest result columns, in Freqtrade's
+        order (closing order, trades still open at the end force-exited last).
+    """
+    from decimal import Decimal, localcontext
+
+    import pandas as pd
+
+    if not isinstance(config, dict):
+        raise TypeError("config must be a dict of Freqtrade settings")
+    cfg = config
+    _check_supported(cfg)
+    tf_min = _timeframe_minutes(cfg.get("timeframe"))
+    if "stoploss" not in cfg:
+        raise ValueError("config needs 'stoploss'")
+    stoploss = _number(cfg, "stoploss", None, -1.0, 0.0)
+    roi_keys, roi_vals = _roi_table(cfg.get("minimal_roi", {"0": 10.0}))
+    pairs, parts, first_min, last_min = _prepare(data, cfg)
+    markets = cfg.get("markets") or {}
+    if "fee" in cfg and cfg["fee"] is not None:
+        fee = _number(cfg, "fee", 0.0, 0.0, 0.5)
+    else:
+        m = markets.get(pairs[0], {})
+        fees = [m.get(k) for k in ("taker", "maker") if m.get(k) is not None]
+        if not fees:
+            raise ValueError("config needs 'fee' (or taker/maker fees in markets)")
+        fee = float(max(fees))
+    stake = cfg.get("stake_amount")
+    max_open = cfg.get("max_open_trades", -1)
+    if isinstance(max_open, bool) or not isinstance(max_open, (int, float, np.integer)):
+        raise TypeError("max_open_trades must be a number (-1: unlimited)")
+    max_open = float(max_open)
+    if max_open == np.inf or max_open < 0:
+        max_open = -1.0
+    if stake == "unlimited":
+        if max_open <= 0:
+            raise ValueError("stake_amount 'unlimited' needs a finite max_open_trades "
+                             "(Freqtrade refuses this configuration)")
+        stake_v = -1.0
+    else:
+        stake_v = _number(cfg, "stake_amount", None, 0.0)
+    tsp = cfg.get("trailing_stop_positive")
+    settings = np.array([
+        fee, stoploss, stake_v, _number(cfg, "dry_run_wallet", 1000.0, 0.0),
+        _number(cfg, "tradable_balance_ratio", 0.99, 0.0, 1.0), max_open,
+        _flag(cfg, "use_exit_signal", True), _flag(cfg, "exit_profit_only", False),
+        _number(cfg, "exit_profit_offset", 0.0), _flag(cfg, "ignore_roi_if_entry_signal", False),
+        _flag(cfg, "trailing_stop", False),
+        np.nan if tsp is None else _number(cfg, "trailing_stop_positive", 0.0, 0.0, 1.0),
+        _number(cfg, "trailing_stop_positive_offset", 0.0, 0.0),
+        _flag(cfg, "trailing_only_offset_is_reached", False),
+        _number(cfg, "amount_reserve_percent", 0.05, 0.0),
+        _flag(cfg, "amend_last_stake_amount", False),
+        _number(cfg, "last_stake_amount_min_ratio", 0.5, 0.0), float(tf_min),
+    ], dtype=np.float64)
+    mk = _market_arrays(pairs, markets)
+    cat = {k: np.ascontiguousarray(np.concatenate([p[k] for p in parts]))
+           for k in ("minutes", "open", "high", "low", "close", "signals")}
+    starts = np.zeros(len(pairs) + 1, np.int64)
+    starts[1:] = np.cumsum([len(p["open"]) for p in parts])
+    cap = max(int(starts[-1]), 1)
+    out_i = np.zeros((cap, 4), np.int64)
+    out_f = np.zeros((cap, 10), np.float64)
+    n = _backend.family("backtest").call(
+        "run_backtest", cat["minutes"], cat["open"], cat["high"], cat["low"], cat["close"],
+        cat["signals"], starts, mk["price_m"], mk["price_p10"], mk["amount_m"],
+        mk["amount_p10"], mk["cost_min"], mk["amount_min"], first_min, last_min, settings,
+        roi_keys, roi_vals, out_i, out_f)
+    n = int(n)
+    if n < 0:
+        raise ValueError(f"{pairs[-1 - n]}: an order price fell outside its candle; prices "
+                         "finer than the market's price precision are not supported")
+    enter_tag = np.concatenate([p["enter_tag"] for p in parts])
+    exit_tag = np.concatenate([p["exit_tag"] for p in parts])
+    rows = []
+    with localcontext() as ctx:
+        ctx.prec = 120
+        fee_d = Decimal(repr(fee))
+        for t in range(n):
+            pi, orow, crow, reason = (int(x) for x in out_i[t])
+            stake_a, amount, open_rate, close_rate = out_f[t, :4]
+            amount_d = Decimal(repr(float(amount)))
+            open_d = Decimal(repr(float(open_rate)))
+            close_d = Decimal(repr(float(close_rate)))
+            entry_price = Decimal(repr(float(cat["open"][orow])))
+            value = amount_d * open_d
+            open_value = float(value + value * fee_d)
+            cvalue = amount_d * close_d
+            close_value = float(cvalue - cvalue * fee_d)
+            profit_abs = round(close_value - open_value, 8)
+            stake_amount = round(float(amount_d * entry_price), 8)
+            name = REASON_NAMES[reason]
+            if reason == 4:
+                tag = exit_tag[crow]
+                if tag is not None and len(tag) > 0:
+                    name = tag
+            o_min, c_min = int(cat["minutes"][orow]), int(cat["minutes"][crow])
+            init_pct, pct = -abs(stoploss), float(out_f[t, 6])
+            rows.append((
+                pairs[pi], stake_amount, stake_amount, round(float(amount), 8), o_min, c_min,
+                float(open_rate), float(close_rate), fee, fee, c_min - o_min,
+                profit_abs / open_value, profit_abs, name, float(out_f[t, 4]),
+                init_pct if init_pct else None, float(out_f[t, 5]), pct if pct else None,
+                float(out_f[t, 7]), float(out_f[t, 8]), False, enter_tag[orow], 1.0, False,
+                o_min * 60000, c_min * 60000, 0.0))
+    df = pd.DataFrame.from_records(rows, columns=RESULT_COLUMNS)
+    df["open_date"] = pd.to_datetime(df["open_timestamp"], unit="ms", utc=True)
+    df["close_date"] = pd.to_datetime(df["close_timestamp"], unit="ms", utc=True)
+    df["close_rate"] = df["close_rate"].astype("float64")
+    return df

@@ -1,0 +1,116 @@
+"""Run Freqtrade's own ``Backtesting`` offline on analysed frames (the test oracle).
+
+The strategy is a tiny ``IStrategy`` whose ``populate_*`` copy precomputed signal columns;
+the exchange gets a markets dict instead of a network call.
+"""
+
+from __future__ import annotations
+
+import copy
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+STRATEGY_SRC = textwrap.dedent('''
+    from freqtrade.strategy import IStrategy
+
+    class OracleStrategy(IStrategy):
+        INTERFACE_VERSION = 3
+        timeframe = "5m"
+        minimal_roi = {"0": 10.0}
+        stoploss = -0.99
+        startup_candle_count = 0
+
+        def populate_indicators(self, dataframe, metadata):
+            return dataframe
+
+        def populate_entry_trend(self, dataframe, metadata):
+            sig = self.signals[metadata["pair"]]
+            for col in ("enter_long", "enter_short", "enter_tag"):
+                if col in sig.columns:
+                    dataframe[col] = sig[col].to_numpy()
+            return dataframe
+
+        def populate_exit_trend(self, dataframe, metadata):
+            sig = self.signals[metadata["pair"]]
+            for col in ("exit_long", "exit_short", "exit_tag"):
+                if col in sig.columns:
+                    dataframe[col] = sig[col].to_numpy()
+            return dataframe
+''')
+
+
+def make_markets(pairs, price_tick=1e-8, amount_step=1e-8, cost_min=None, amount_min=None):
+    markets = {}
+    for pair in pairs:
+        base, quote = pair.split("/")
+        markets[pair] = {
+            "id": pair.replace("/", ""), "symbol": pair, "base": base, "quote": quote,
+            "baseId": base, "quoteId": quote, "active": True, "spot": True, "type": "spot",
+            "margin": False, "swap": False, "future": False, "option": False,
+            "contract": False, "linear": None, "inverse": None, "settle": None,
+            "taker": 0.001, "maker": 0.001,
+            "precision": {"price": price_tick, "amount": amount_step},
+            "limits": {"amount": {"min": amount_min, "max": None},
+                       "price": {"min": None, "max": None},
+                       "cost": {"min": cost_min, "max": None},
+                       "leverage": {"min": None, "max": None}},
+            "info": {},
+        }
+    return markets
+
+
+def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
+                  workdir: Path, monkeypatch) -> pd.DataFrame:
+    """Freqtrade's trades for analysed ``data`` ({pair: frame with signals})."""
+    from freqtrade.exchange import Exchange
+    from freqtrade.optimize.backtesting import Backtesting
+    from freqtrade.resolvers import StrategyResolver  # noqa: F401
+
+    strat_dir = workdir / "strategies"
+    strat_dir.mkdir(parents=True, exist_ok=True)
+    (strat_dir / "oracle_strategy.py").write_text(STRATEGY_SRC)
+
+    def fake_load_markets(self, reload=False):
+        self._api_async.set_markets(list(copy.deepcopy(markets).values()))
+
+    monkeypatch.setattr(Exchange, "_load_async_markets", fake_load_markets)
+    monkeypatch.setattr(Exchange, "validate_config", lambda *a, **k: None, raising=False)
+
+    pairs = list(data)
+    cfg = {
+        "runmode": "backtest", "dry_run": True, "stake_currency": pairs[0].split("/")[1],
+        "stake_amount": 0.05, "dry_run_wallet": 1.0, "max_open_trades": 3,
+        "timeframe": "5m", "trading_mode": "spot", "margin_mode": "",
+        "exchange": {"name": "binance", "key": "", "secret": "", "pair_whitelist": pairs,
+                     "pair_blacklist": []},
+        "pairlists": [{"method": "StaticPairList"}],
+        "entry_pricing": {"price_side": "same", "use_order_book": False,
+                          "order_book_top": 1, "price_last_balance": 0.0},
+        "exit_pricing": {"price_side": "same", "use_order_book": False,
+                         "order_book_top": 1},
+        "strategy": "OracleStrategy", "strategy_path": str(strat_dir),
+        "datadir": workdir, "user_data_dir": workdir, "export": "none",
+        "dataformat_ohlcv": "feather", "candle_type_def": "spot",
+        "tradable_balance_ratio": 0.99, "amend_last_stake_amount": False,
+        "last_stake_amount_min_ratio": 0.5, "fee": 0.001, "cancel_open_orders_on_exit": False,
+        "unfilledtimeout": {"entry": 10, "exit": 10}, "internals": {},
+    }
+    cfg.update(copy.deepcopy(config))
+    bt = Backtesting(cfg)
+    try:
+        bt.strategylist[0].signals = data
+        bt._set_strategy(bt.strategylist[0])
+        frames = {p: df[["date", "open", "high", "low", "close", "volume"]].copy()
+                  for p, df in data.items()}
+        from freqtrade.configuration import TimeRange
+        from freqtrade.data.converter import trim_dataframes
+        from freqtrade.data.history import get_timerange
+        preprocessed = bt.strategy.advise_all_indicators(frames)
+        tmp = trim_dataframes(preprocessed, bt.timerange or TimeRange(), bt.required_startup)
+        start, end = get_timerange(tmp)
+        res = bt.backtest(processed=preprocessed, start_date=start, end_date=end)
+        return res["results"]
+    finally:
+        Backtesting.cleanup()
