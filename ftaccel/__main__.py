@@ -38,6 +38,9 @@ def main(argv=None) -> int:
     p_bench = sub.add_parser("bench", help="speed ratios vs the references, generated candles")
     p_bench.add_argument("--size", type=int, default=1_000_000, help="candles (default 1e6)")
     p_bench.add_argument("--repeat", type=int, default=5, help="timing repeats (best of)")
+    p_bench.add_argument("--freqtrade-backtest", type=int, default=0, metavar="CANDLES",
+                         help="also time Freqtrade's backtest loop on CANDLES generated "
+                              "candles (4 pairs) against ftaccel.backtest (needs freqtrade)")
     p_verify = sub.add_parser("verify", help="compiled vs fallback vs reference, generated data")
     p_verify.add_argument("--size", type=int, default=5_000, help="candles (default 5000)")
     args = parser.parse_args(argv)
@@ -49,6 +52,8 @@ def main(argv=None) -> int:
 
     if args.command == "bench":
         bench.bench(size=args.size, repeat=args.repeat)
+        if args.freqtrade_backtest:
+            bench.bench_vs_freqtrade(size=args.freqtrade_backtest)
         return 0
     return 0 if bench.verify(size=args.size) else 1
 

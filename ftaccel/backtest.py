@@ -161,67 +161,101 @@ def _check_supported(cfg):
         raise ValueError("margin_mode is not supported by ftaccel.backtest (spot only)")
 
 
+_MINUTE = {"s": 60, "ms": 60_000, "us": 60_000_000, "ns": 60_000_000_000}
+
+
+def _minutes(dates, pair):
+    """Candle dates (tz-aware or naive UTC datetimes) as whole minutes since the epoch."""
+    import pandas as pd
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        raise TypeError(f"data[{pair!r}]['date'] must be datetimes")
+    arr = pd.DatetimeIndex(dates)
+    if arr.tz is not None:
+        arr = arr.tz_convert("UTC").tz_localize(None)
+    if arr.isna().any():
+        raise ValueError(f"data[{pair!r}]['date'] has missing dates")
+    ticks = arr.asi8
+    per = _MINUTE[arr.unit]
+    if (ticks % per != 0).any():
+        raise ValueError(f"data[{pair!r}]['date'] must be whole minutes")
+    return ticks // per
+
+
+def _signal_bits(df, pair):
+    bits = np.zeros(len(df), np.int64)
+    for col, bit_eq, bit_any in (("enter_long", 1, 4), ("exit_long", 2, 8)):
+        if col in df.columns:
+            try:
+                vals = np.asarray(df[col], dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"data[{pair!r}][{col!r}] must be numeric") from exc
+            bits[vals == 1] |= bit_eq
+            bits[(vals != 0) & ~np.isnan(vals)] |= bit_any
+    for col in ("enter_short", "exit_short"):
+        if col in df.columns:
+            vals = np.asarray(df[col], dtype=np.float64)
+            if (np.nan_to_num(vals) != 0).any():
+                raise ValueError(f"data[{pair!r}] has short signals ({col}): shorts are not "
+                                 "supported by ftaccel.backtest yet")
+    return bits
+
+
 def _prepare(data, cfg):
-    """Freqtrade's per-pair trimming and signal shift; returns concatenated rows."""
+    """Freqtrade's per-pair trimming and signal shift.
+
+    Returns pairs, their trimmed frames and row arrays (the first trimmed row dropped, each
+    row carrying the previous row's signals), and the clock's first and last minute.
+    """
     import pandas as pd
     if not isinstance(data, dict) or not data:
         raise TypeError("data must be a non-empty dict {pair: analysed DataFrame}")
     start, stop = _parse_timerange(cfg.get("timerange"))
     startup = int(_number(cfg, "startup_candle_count", 0, 0, 10**7))
-    frames = {}
+    pairs, frames, parts = [], [], []
+    first_min = last_min = None
     for pair, df in data.items():
         if not isinstance(df, pd.DataFrame):
             raise TypeError(f"data[{pair!r}] must be a DataFrame")
         missing = [c for c in ("date", "open", "high", "low", "close") if c not in df.columns]
         if missing:
             raise ValueError(f"data[{pair!r}] lacks columns {missing}")
-        if (df.get("enter_short", pd.Series(0.0)) .fillna(0) != 0).any() or \
-                (df.get("exit_short", pd.Series(0.0)).fillna(0) != 0).any():
-            raise ValueError(f"data[{pair!r}] has short signals: shorts are not supported by "
-                             "ftaccel.backtest yet")
+        minutes = _minutes(df["date"], pair)
+        lo, hi = 0, len(df)
         if startup:
-            df = df.iloc[startup:]
+            lo = min(startup, hi)
         elif start is not None:
-            df = df.loc[df["date"] >= start]
+            lo = int(np.searchsorted(minutes, start.value // 60_000_000_000, side="left"))
         if stop is not None:
-            df = df.loc[df["date"] <= stop]
-        if len(df):
-            frames[pair] = df
-    if not frames:
-        raise ValueError("no data left after applying timerange/startup_candle_count")
-    first = min(df["date"].iloc[0] for df in frames.values())
-    last = max(df["date"].iloc[-1] for df in frames.values())
-    pairs, parts = [], []
-    for pair, df in frames.items():
-        dates = pd.to_datetime(df["date"], utc=True).dt.tz_convert(None)
-        minutes = dates.to_numpy().astype("datetime64[m]").astype(np.int64)
+            hi = int(np.searchsorted(minutes, stop.value // 60_000_000_000, side="right"))
+        if hi <= lo:
+            continue
+        minutes = minutes[lo:hi]
         if len(minutes) > 1 and (np.diff(minutes) <= 0).any():
             raise ValueError(f"data[{pair!r}] dates must be strictly increasing")
-        ohlc = [np.ascontiguousarray(df[c].to_numpy(dtype=np.float64)) for c in
-                ("open", "high", "low", "close")]
+        first_min = minutes[0] if first_min is None else min(first_min, minutes[0])
+        last_min = minutes[-1] if last_min is None else max(last_min, minutes[-1])
+        sub = df.iloc[lo:hi]
+        ohlc = [np.asarray(sub[c], dtype=np.float64) for c in ("open", "high", "low", "close")]
         if any(not np.isfinite(a).all() or (a <= 0).any() for a in ohlc):
             raise ValueError(f"data[{pair!r}] open/high/low/close must be finite and > 0")
-        sig = np.zeros(len(df), np.int64)
-        for col, bit_eq, bit_any in (("enter_long", 1, 4), ("exit_long", 2, 8)):
-            if col in df.columns:
-                vals = pd.to_numeric(df[col], errors="raise").fillna(0).to_numpy(np.float64)
-                sig |= np.where(vals == 1, bit_eq, 0) | np.where(vals != 0, bit_any, 0)
-        sig = np.concatenate([[0], sig[:-1]])
-        tags = {}
-        for col in ("enter_tag", "exit_tag"):
-            if col in df.columns:
-                t = df[col].astype(object).where(df[col].notna(), None).to_numpy()
-            else:
-                t = np.array([""] * len(df), dtype=object)
-            tags[col] = np.concatenate([[None], t[:-1]])
-        keep = slice(1, None)
+        sig = _signal_bits(sub, pair)
         pairs.append(pair)
-        parts.append({"minutes": minutes[keep], "open": ohlc[0][keep], "high": ohlc[1][keep],
-                      "low": ohlc[2][keep], "close": ohlc[3][keep], "signals": sig[keep],
-                      "enter_tag": tags["enter_tag"][keep], "exit_tag": tags["exit_tag"][keep]})
-    first_min = int(np.datetime64(first.to_datetime64(), "m").astype(np.int64))
-    last_min = int(np.datetime64(last.to_datetime64(), "m").astype(np.int64))
-    return pairs, parts, first_min, last_min
+        frames.append(sub)
+        parts.append({"minutes": minutes[1:], "open": ohlc[0][1:], "high": ohlc[1][1:],
+                      "low": ohlc[2][1:], "close": ohlc[3][1:], "signals": sig[:-1]})
+    if not pairs:
+        raise ValueError("no data left after applying timerange/startup_candle_count")
+    return pairs, frames, parts, int(first_min), int(last_min)
+
+
+def _tag(column, row):
+    """The tag Freqtrade reads on trimmed row ``row`` + 1 (shifted from ``row``)."""
+    if column is None:
+        return ""
+    value = column[row]
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value
 
 
 def _market_arrays(pairs, markets):
@@ -286,7 +320,7 @@ def backtest(data, config):
         raise ValueError("config needs 'stoploss'")
     stoploss = _number(cfg, "stoploss", None, -1.0, 0.0)
     roi_keys, roi_vals = _roi_table(cfg.get("minimal_roi", {"0": 10.0}))
-    pairs, parts, first_min, last_min = _prepare(data, cfg)
+    pairs, frames, parts, first_min, last_min = _prepare(data, cfg)
     markets = cfg.get("markets") or {}
     if "fee" in cfg and cfg["fee"] is not None:
         fee = _number(cfg, "fee", 0.0, 0.0, 0.5)
@@ -329,7 +363,7 @@ def backtest(data, config):
            for k in ("minutes", "open", "high", "low", "close", "signals")}
     starts = np.zeros(len(pairs) + 1, np.int64)
     starts[1:] = np.cumsum([len(p["open"]) for p in parts])
-    cap = max(int(starts[-1]), 1)
+    cap = max(int(np.count_nonzero(cat["signals"] & 1)), 1)  # a trade needs an entry row
     out_i = np.zeros((cap, 4), np.int64)
     out_f = np.zeros((cap, 10), np.float64)
     n = _backend.family("backtest").call(
@@ -341,41 +375,53 @@ def backtest(data, config):
     if n < 0:
         raise ValueError(f"{pairs[-1 - n]}: an order price fell outside its candle; prices "
                          "finer than the market's price precision are not supported")
-    enter_tag = np.concatenate([p["enter_tag"] for p in parts])
-    exit_tag = np.concatenate([p["exit_tag"] for p in parts])
-    rows = []
+    out_i, out_f = out_i[:n], out_f[:n]
+    pair_i = out_i[:, 0]
+    local_open = out_i[:, 1] - starts[pair_i]
+    local_close = out_i[:, 2] - starts[pair_i]
+    o_min, c_min = cat["minutes"][out_i[:, 1]], cat["minutes"][out_i[:, 2]]
+    reasons = [REASON_NAMES[int(r)] for r in out_i[:, 3]]
+    enter_tags = []
+    open_value = np.empty(n)
+    profit_abs = np.empty(n)
+    stake_amount = np.empty(n)
     with localcontext() as ctx:
         ctx.prec = 120
         fee_d = Decimal(repr(fee))
+        tag_cols = [{c: (f[c].to_numpy(dtype=object) if c in f.columns else None)
+                     for c in ("enter_tag", "exit_tag")} for f in frames]
         for t in range(n):
-            pi, orow, crow, reason = (int(x) for x in out_i[t])
-            stake_a, amount, open_rate, close_rate = out_f[t, :4]
-            amount_d = Decimal(repr(float(amount)))
-            open_d = Decimal(repr(float(open_rate)))
-            close_d = Decimal(repr(float(close_rate)))
-            entry_price = Decimal(repr(float(cat["open"][orow])))
-            value = amount_d * open_d
-            open_value = float(value + value * fee_d)
-            cvalue = amount_d * close_d
-            close_value = float(cvalue - cvalue * fee_d)
-            profit_abs = round(close_value - open_value, 8)
-            stake_amount = round(float(amount_d * entry_price), 8)
-            name = REASON_NAMES[reason]
-            if reason == 4:
-                tag = exit_tag[crow]
+            cols = tag_cols[pair_i[t]]
+            enter_tags.append(_tag(cols["enter_tag"], local_open[t]))
+            if reasons[t] == "exit_signal":
+                tag = _tag(cols["exit_tag"], local_close[t])
                 if tag is not None and len(tag) > 0:
-                    name = tag
-            o_min, c_min = int(cat["minutes"][orow]), int(cat["minutes"][crow])
-            init_pct, pct = -abs(stoploss), float(out_f[t, 6])
-            rows.append((
-                pairs[pi], stake_amount, stake_amount, round(float(amount), 8), o_min, c_min,
-                float(open_rate), float(close_rate), fee, fee, c_min - o_min,
-                profit_abs / open_value, profit_abs, name, float(out_f[t, 4]),
-                init_pct if init_pct else None, float(out_f[t, 5]), pct if pct else None,
-                float(out_f[t, 7]), float(out_f[t, 8]), False, enter_tag[orow], 1.0, False,
-                o_min * 60000, c_min * 60000, 0.0))
-    df = pd.DataFrame.from_records(rows, columns=RESULT_COLUMNS)
-    df["open_date"] = pd.to_datetime(df["open_timestamp"], unit="ms", utc=True)
-    df["close_date"] = pd.to_datetime(df["close_timestamp"], unit="ms", utc=True)
-    df["close_rate"] = df["close_rate"].astype("float64")
+                    reasons[t] = tag
+            # exact decimal values of the floats, as Freqtrade computes trade values
+            amount_d = Decimal(repr(float(out_f[t, 1])))
+            value = amount_d * Decimal(repr(float(out_f[t, 2])))
+            ov = float(value + value * fee_d)
+            cvalue = amount_d * Decimal(repr(float(out_f[t, 3])))
+            profit_abs[t] = round(float(cvalue - cvalue * fee_d) - ov, 8)
+            open_value[t] = ov
+            entry = Decimal(repr(float(cat["open"][out_i[t, 1]])))
+            stake_amount[t] = round(float(amount_d * entry), 8)
+    init_pct = -abs(stoploss)
+    df = pd.DataFrame({
+        "pair": [pairs[i] for i in pair_i], "stake_amount": stake_amount,
+        "max_stake_amount": stake_amount, "amount": np.round(out_f[:, 1], 8),
+        "open_date": pd.to_datetime(o_min * 60_000, unit="ms", utc=True),
+        "close_date": pd.to_datetime(c_min * 60_000, unit="ms", utc=True),
+        "open_rate": out_f[:, 2], "close_rate": out_f[:, 3], "fee_open": fee, "fee_close": fee,
+        "trade_duration": c_min - o_min, "profit_ratio": profit_abs / open_value,
+        "profit_abs": profit_abs, "exit_reason": reasons,
+        "initial_stop_loss_abs": out_f[:, 4],
+        "initial_stop_loss_ratio": init_pct if init_pct else None,
+        "stop_loss_abs": out_f[:, 5],
+        "stop_loss_ratio": pd.Series(out_f[:, 6], dtype=object).where(out_f[:, 6] != 0, None),
+        "min_rate": out_f[:, 7], "max_rate": out_f[:, 8], "is_open": False,
+        "enter_tag": enter_tags, "leverage": 1.0, "is_short": False,
+        "open_timestamp": o_min * 60_000, "close_timestamp": c_min * 60_000,
+        "funding_fees": 0.0,
+    }, columns=RESULT_COLUMNS)
     return df

@@ -113,7 +113,7 @@ def test_compiled_equals_fallback(data):
 
 # --- full backtest against Freqtrade's own Backtesting ---------------------------------
 
-from ft_oracle import make_markets, run_freqtrade  # noqa: E402
+from ftaccel._freqtrade_ref import make_markets, run_freqtrade  # noqa: E402
 
 BASE = {"stake_amount": 0.05, "dry_run_wallet": 1.0, "max_open_trades": 3, "timeframe": "5m",
         "tradable_balance_ratio": 0.99, "fee": 0.001}
@@ -149,14 +149,13 @@ def _assert_same_trades(ours, ft):
             assert a.tolist() == b.tolist(), col
 
 
-def _compare(real_candles, names, config, tmp_path, monkeypatch, n=2000, seed=0, tags=False,
+def _compare(real_candles, names, config, tmp_path, n=2000, seed=0, tags=False,
              markets_kw=None):
     data = {f"{nm.split('_')[0]}/BTC": _signals(real_candles[f"{nm}-5m"], seed + i, n,
                                                 tags=tags)
             for i, nm in enumerate(names)}
     markets = make_markets(list(data), **(markets_kw or {}))
-    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path,
-                       monkeypatch)
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
     full = {**BASE, **config, "markets": markets}
     results = {}
     for b in ("compiled", "numpy"):
@@ -192,17 +191,17 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_trades_match_freqtrade(case, real_candles, tmp_path, monkeypatch):
+def test_trades_match_freqtrade(case, real_candles, tmp_path):
     names, config = CASES[case]
-    _compare(real_candles, names, config, tmp_path, monkeypatch, seed=len(case), tags=True)
+    _compare(real_candles, names, config, tmp_path, seed=len(case), tags=True)
 
 
-def test_market_limits_and_amount_step(real_candles, tmp_path, monkeypatch):
+def test_market_limits_and_amount_step(real_candles, tmp_path):
     # amount step 0.01 truncates; min cost 0.04 BTC * 1.05/0.95 lifts 0.04 stakes
     config = {"minimal_roi": {"0": 0.02}, "stoploss": -0.04, "stake_amount": 0.04,
               "dry_run_wallet": 0.5, "max_open_trades": 4, "trailing_stop": True,
               "trailing_stop_positive": 0.005}
-    _compare(real_candles, ["ETH_BTC", "DASH_BTC", "XMR_BTC"], config, tmp_path, monkeypatch,
+    _compare(real_candles, ["ETH_BTC", "DASH_BTC", "XMR_BTC"], config, tmp_path,
              n=1500, markets_kw={"amount_step": 0.01, "cost_min": 0.04, "amount_min": 0.1})
 
 
@@ -225,13 +224,12 @@ def _synthetic(n=240, seed=3):
     return df.drop(index=range(150, 156)).reset_index(drop=True)  # missing candles
 
 
-def test_synthetic_gaps_steps_ties(tmp_path, monkeypatch):
+def test_synthetic_gaps_steps_ties(tmp_path):
     data = {"AAA/USDT": _synthetic(), "BBB/USDT": _synthetic(seed=4)}
     config = {"minimal_roi": {"0": 0.03, "10": 0.02, "25": 0.01, "50": -1}, "stoploss": -0.02,
               "stake_amount": 100.0, "dry_run_wallet": 1000.0, "max_open_trades": 2}
     markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
-    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path,
-                       monkeypatch)
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
     ours = bt.backtest(data, {**BASE, **config, "markets": markets})
     _assert_same_trades(ours, ft)
     assert {"roi", "stop_loss"} <= set(ft["exit_reason"])

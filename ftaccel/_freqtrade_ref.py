@@ -1,13 +1,15 @@
-"""Run Freqtrade's own ``Backtesting`` offline on analysed frames (the test oracle).
+"""Freqtrade's own ``Backtesting``, run offline on analysed frames: the reference that
+the tests and ``ftaccel bench`` compare :func:`ftaccel.backtest.backtest` with.
 
 The strategy is a tiny ``IStrategy`` whose ``populate_*`` copy precomputed signal columns;
-the exchange gets a markets dict instead of a network call.
+the exchange gets a markets dict instead of a network call. Needs freqtrade installed.
 """
 
 from __future__ import annotations
 
 import copy
 import textwrap
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -62,11 +64,15 @@ def make_markets(pairs, price_tick=1e-8, amount_step=1e-8, cost_min=None, amount
 
 
 def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
-                  workdir: Path, monkeypatch) -> pd.DataFrame:
-    """Freqtrade's trades for analysed ``data`` ({pair: frame with signals})."""
+                  workdir: Path, timings: dict | None = None) -> pd.DataFrame:
+    """Freqtrade's trades for analysed ``data`` ({pair: frame with signals}).
+
+    ``config`` overrides a minimal spot config; ``workdir`` receives the strategy file.
+    ``timings["loop_s"]``, when a dict is given, gets the time of ``Backtesting.backtest``
+    alone (the signal loop, as hyperopt runs it).
+    """
     from freqtrade.exchange import Exchange
     from freqtrade.optimize.backtesting import Backtesting
-    from freqtrade.resolvers import StrategyResolver  # noqa: F401
 
     strat_dir = workdir / "strategies"
     strat_dir.mkdir(parents=True, exist_ok=True)
@@ -75,8 +81,8 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
     def fake_load_markets(self, reload=False):
         self._api_async.set_markets(list(copy.deepcopy(markets).values()))
 
-    monkeypatch.setattr(Exchange, "_load_async_markets", fake_load_markets)
-    monkeypatch.setattr(Exchange, "validate_config", lambda *a, **k: None, raising=False)
+    saved = Exchange._load_async_markets
+    Exchange._load_async_markets = fake_load_markets
 
     pairs = list(data)
     cfg = {
@@ -98,8 +104,8 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
         "unfilledtimeout": {"entry": 10, "exit": 10}, "internals": {},
     }
     cfg.update(copy.deepcopy(config))
-    bt = Backtesting(cfg)
     try:
+        bt = Backtesting(cfg)
         bt.strategylist[0].signals = data
         bt._set_strategy(bt.strategylist[0])
         frames = {p: df[["date", "open", "high", "low", "close", "volume"]].copy()
@@ -110,7 +116,11 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
         preprocessed = bt.strategy.advise_all_indicators(frames)
         tmp = trim_dataframes(preprocessed, bt.timerange or TimeRange(), bt.required_startup)
         start, end = get_timerange(tmp)
+        t0 = time.perf_counter()
         res = bt.backtest(processed=preprocessed, start_date=start, end_date=end)
+        if timings is not None:
+            timings["loop_s"] = time.perf_counter() - t0
         return res["results"]
     finally:
+        Exchange._load_async_markets = saved
         Backtesting.cleanup()
