@@ -107,6 +107,8 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
     try:
         bt = Backtesting(cfg)
         bt.strategylist[0].signals = data
+        startup = int(cfg.get("startup_candle_count", 0))
+        bt.strategylist[0].startup_candle_count = bt.required_startup = startup
         bt._set_strategy(bt.strategylist[0])
         frames = {p: df[["date", "open", "high", "low", "close", "volume"]].copy()
                   for p, df in data.items()}

@@ -187,13 +187,23 @@ CASES = {
         ["TRX_BTC", "ETC_BTC", "ETH_BTC"],
         {"minimal_roi": {"0": 0.04, "40": 0.005}, "stoploss": -0.015, "trailing_stop": True,
          "max_open_trades": 1, "timerange": "20180111-"}),
+    "amend_startup_stop_date": (
+        ["XLM_BTC", "ZEC_BTC", "ADA_BTC", "LTC_BTC"],
+        {"minimal_roi": {"0": 0.015, "15": 0.0}, "stoploss": -0.025, "stake_amount": 0.4,
+         "dry_run_wallet": 1.0, "max_open_trades": 4, "amend_last_stake_amount": True,
+         "last_stake_amount_min_ratio": 0.2, "startup_candle_count": 30,
+         "timerange": "-20180114"}),
 }
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_trades_match_freqtrade(case, real_candles, tmp_path):
     names, config = CASES[case]
-    _compare(real_candles, names, config, tmp_path, seed=len(case), tags=True)
+    ft = _compare(real_candles, names, config, tmp_path, seed=len(case), tags=True)
+    if config.get("amend_last_stake_amount"):
+        assert (ft["stake_amount"] < config["stake_amount"] - 1e-6).any()  # amended stakes
+    if "trailing_stop" in config:
+        assert (ft["exit_reason"] == "trailing_stop_loss").any()
 
 
 def test_market_limits_and_amount_step(real_candles, tmp_path):
