@@ -23,6 +23,7 @@ STRATEGY_SRC = textwrap.dedent('''
         minimal_roi = {"0": 10.0}
         stoploss = -0.99
         startup_candle_count = 0
+        can_short = CAN_SHORT
 
         def populate_indicators(self, dataframe, metadata):
             return dataframe
@@ -44,14 +45,19 @@ STRATEGY_SRC = textwrap.dedent('''
 
 
 def make_markets(pairs, price_tick=1e-8, amount_step=1e-8, cost_min=None, amount_min=None):
+    """ccxt-style markets (tick-size precision); ``BASE/QUOTE:SETTLE`` pairs are linear
+    perpetual swaps with contract size 1."""
     markets = {}
     for pair in pairs:
-        base, quote = pair.split("/")
+        base, quote = pair.split(":")[0].split("/")
+        swap = ":" in pair
         markets[pair] = {
-            "id": pair.replace("/", ""), "symbol": pair, "base": base, "quote": quote,
-            "baseId": base, "quoteId": quote, "active": True, "spot": True, "type": "spot",
-            "margin": False, "swap": False, "future": False, "option": False,
-            "contract": False, "linear": None, "inverse": None, "settle": None,
+            "id": pair.replace("/", "").replace(":", ""), "symbol": pair, "base": base,
+            "quote": quote, "baseId": base, "quoteId": quote, "active": True, "spot": not swap,
+            "type": "swap" if swap else "spot", "margin": False, "swap": swap,
+            "future": False, "option": False, "contract": swap, "contractSize": 1.0 if swap
+            else None, "linear": True if swap else None, "inverse": False if swap else None,
+            "settle": quote if swap else None, "settleId": quote if swap else None,
             "taker": 0.001, "maker": 0.001,
             "precision": {"price": price_tick, "amount": amount_step},
             "limits": {"amount": {"min": amount_min, "max": None},
@@ -76,7 +82,9 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
 
     strat_dir = workdir / "strategies"
     strat_dir.mkdir(parents=True, exist_ok=True)
-    (strat_dir / "oracle_strategy.py").write_text(STRATEGY_SRC)
+    futures = config.get("trading_mode") == "futures"
+    (strat_dir / "oracle_strategy.py").write_text(
+        STRATEGY_SRC.replace("CAN_SHORT", str(bool(config.get("can_short", False)))))
 
     def fake_load_markets(self, reload=False):
         self._api_async.set_markets(list(copy.deepcopy(markets).values()))
@@ -86,7 +94,8 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
 
     pairs = list(data)
     cfg = {
-        "runmode": "backtest", "dry_run": True, "stake_currency": pairs[0].split("/")[1],
+        "runmode": "backtest", "dry_run": True,
+        "stake_currency": pairs[0].split(":")[0].split("/")[1],
         "stake_amount": 0.05, "dry_run_wallet": 1.0, "max_open_trades": 3,
         "timeframe": "5m", "trading_mode": "spot", "margin_mode": "",
         "exchange": {"name": "binance", "key": "", "secret": "", "pair_whitelist": pairs,
@@ -103,10 +112,18 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
         "last_stake_amount_min_ratio": 0.5, "fee": 0.001, "cancel_open_orders_on_exit": False,
         "unfilledtimeout": {"entry": 10, "exit": 10}, "internals": {},
     }
+    if futures:  # Binance futures only prices from the order book (unused in backtests)
+        cfg["entry_pricing"]["use_order_book"] = cfg["exit_pricing"]["use_order_book"] = True
     cfg.update(copy.deepcopy(config))
     try:
         bt = Backtesting(cfg)
         bt.strategylist[0].signals = data
+        if futures:  # no funding-rate data: Freqtrade then charges no funding
+            bt.funding_fee_timeframe_secs = 3600
+            bt.futures_data = {p: pd.DataFrame({"date": pd.Series(dtype="datetime64[ns, UTC]"),
+                                                "open_fund": pd.Series(dtype=float),
+                                                "open_mark": pd.Series(dtype=float)})
+                               for p in data}
         startup = int(cfg.get("startup_candle_count", 0))
         bt.strategylist[0].startup_candle_count = bt.required_startup = startup
         bt._set_strategy(bt.strategylist[0])

@@ -76,7 +76,7 @@ RESULT_COLUMNS = [
 ]
 # settings Freqtrade would honour but this backtest does not model: refused when set
 _UNSUPPORTED = {
-    "can_short": "shorts (can_short)", "use_custom_stoploss": "custom_stoploss",
+    "use_custom_stoploss": "custom_stoploss",
     "use_custom_roi": "custom_roi", "position_adjustment_enable": "position adjustment",
     "enable_protections": "protections", "protections": "protections",
     "timeframe_detail": "timeframe_detail", "position_stacking": "position_stacking",
@@ -154,11 +154,27 @@ def _check_supported(cfg):
         if (value not in (None, 1) if key == "leverage" else bool(value)):
             raise ValueError(f"{what} is not supported by ftaccel.backtest (config {key!r})")
     mode = cfg.get("trading_mode", "spot")
-    if mode != "spot":
+    if mode not in ("spot", "futures"):
         raise ValueError(f"trading_mode {mode!r} is not supported by ftaccel.backtest "
-                         "(spot only; shorts/futures are not modelled yet)")
-    if cfg.get("margin_mode") not in (None, ""):
-        raise ValueError("margin_mode is not supported by ftaccel.backtest (spot only)")
+                         "(spot, or futures at leverage 1)")
+    if mode == "spot":
+        if cfg.get("margin_mode") not in (None, ""):
+            raise ValueError("margin_mode needs trading_mode 'futures'")
+        if cfg.get("can_short"):
+            raise ValueError("can_short needs trading_mode 'futures' (Freqtrade shorts only "
+                             "in futures mode)")
+        return False
+    if cfg.get("margin_mode") != "isolated":
+        raise ValueError("futures backtests need margin_mode 'isolated' (cross margin is "
+                         "not supported by ftaccel.backtest)")
+    if cfg.get("futures_funding_rate") != 0:
+        raise ValueError("funding fees are not modelled by ftaccel.backtest: set "
+                         "futures_funding_rate to 0 to state that no funding applies "
+                         "(Freqtrade's result when it has no funding-rate data)")
+    if abs(cfg.get("stoploss", 0) or 0) > 0.5:
+        raise ValueError("futures with |stoploss| > 0.5: the liquidation price may be hit "
+                         "before the stop, and liquidation is not modelled by ftaccel.backtest")
+    return bool(_flag(cfg, "can_short", False))
 
 
 _MINUTE = {"s": 60, "ms": 60_000, "us": 60_000_000, "ns": 60_000_000_000}
@@ -181,9 +197,12 @@ def _minutes(dates, pair):
     return ticks // per
 
 
-def _signal_bits(df, pair):
+def _signal_bits(df, pair, can_short):
     bits = np.zeros(len(df), np.int64)
-    for col, bit_eq, bit_any in (("enter_long", 1, 4), ("exit_long", 2, 8)):
+    cols = (("enter_long", 1, 4), ("exit_long", 2, 8))
+    if can_short:
+        cols += (("enter_short", 16, 64), ("exit_short", 32, 128))
+    for col, bit_eq, bit_any in cols:
         if col in df.columns:
             try:
                 vals = np.asarray(df[col], dtype=np.float64)
@@ -191,16 +210,16 @@ def _signal_bits(df, pair):
                 raise TypeError(f"data[{pair!r}][{col!r}] must be numeric") from exc
             bits[vals == 1] |= bit_eq
             bits[(vals != 0) & ~np.isnan(vals)] |= bit_any
-    for col in ("enter_short", "exit_short"):
+    for col in () if can_short else ("enter_short", "exit_short"):
         if col in df.columns:
             vals = np.asarray(df[col], dtype=np.float64)
             if (np.nan_to_num(vals) != 0).any():
-                raise ValueError(f"data[{pair!r}] has short signals ({col}): shorts are not "
-                                 "supported by ftaccel.backtest yet")
+                raise ValueError(f"data[{pair!r}] has short signals ({col}) but shorts are "
+                                 "off (set trading_mode 'futures' and can_short True)")
     return bits
 
 
-def _prepare(data, cfg):
+def _prepare(data, cfg, can_short):
     """Freqtrade's per-pair trimming and signal shift.
 
     Returns pairs, their trimmed frames and row arrays (the first trimmed row dropped, each
@@ -238,7 +257,7 @@ def _prepare(data, cfg):
         ohlc = [np.asarray(sub[c], dtype=np.float64) for c in ("open", "high", "low", "close")]
         if any(not np.isfinite(a).all() or (a <= 0).any() for a in ohlc):
             raise ValueError(f"data[{pair!r}] open/high/low/close must be finite and > 0")
-        sig = _signal_bits(sub, pair)
+        sig = _signal_bits(sub, pair, can_short)
         pairs.append(pair)
         frames.append(sub)
         parts.append({"minutes": minutes[1:], "open": ohlc[0][1:], "high": ohlc[1][1:],
@@ -314,13 +333,13 @@ def backtest(data, config):
     if not isinstance(config, dict):
         raise TypeError("config must be a dict of Freqtrade settings")
     cfg = config
-    _check_supported(cfg)
+    can_short = _check_supported(cfg)
     tf_min = _timeframe_minutes(cfg.get("timeframe"))
     if "stoploss" not in cfg:
         raise ValueError("config needs 'stoploss'")
     stoploss = _number(cfg, "stoploss", None, -1.0, 0.0)
     roi_keys, roi_vals = _roi_table(cfg.get("minimal_roi", {"0": 10.0}))
-    pairs, frames, parts, first_min, last_min = _prepare(data, cfg)
+    pairs, frames, parts, first_min, last_min = _prepare(data, cfg, can_short)
     markets = cfg.get("markets") or {}
     if "fee" in cfg and cfg["fee"] is not None:
         fee = _number(cfg, "fee", 0.0, 0.0, 0.5)
@@ -357,14 +376,16 @@ def backtest(data, config):
         _number(cfg, "amount_reserve_percent", 0.05, 0.0),
         _flag(cfg, "amend_last_stake_amount", False),
         _number(cfg, "last_stake_amount_min_ratio", 0.5, 0.0), float(tf_min),
+        float(can_short),
     ], dtype=np.float64)
     mk = _market_arrays(pairs, markets)
     cat = {k: np.ascontiguousarray(np.concatenate([p[k] for p in parts]))
            for k in ("minutes", "open", "high", "low", "close", "signals")}
     starts = np.zeros(len(pairs) + 1, np.int64)
     starts[1:] = np.cumsum([len(p["open"]) for p in parts])
-    cap = max(int(np.count_nonzero(cat["signals"] & 1)), 1)  # a trade needs an entry row
-    out_i = np.zeros((cap, 4), np.int64)
+    # a trade needs an entry row; a reversal adds a second trade on the same row
+    cap = max(2 * int(np.count_nonzero(cat["signals"] & (1 | 16))), 1)
+    out_i = np.zeros((cap, 5), np.int64)
     out_f = np.zeros((cap, 10), np.float64)
     n = _backend.family("backtest").call(
         "run_backtest", cat["minutes"], cat["open"], cat["high"], cat["low"], cat["close"],
@@ -381,6 +402,7 @@ def backtest(data, config):
     local_close = out_i[:, 2] - starts[pair_i]
     o_min, c_min = cat["minutes"][out_i[:, 1]], cat["minutes"][out_i[:, 2]]
     reasons = [REASON_NAMES[int(r)] for r in out_i[:, 3]]
+    is_short = out_i[:, 4] != 0
     enter_tags = []
     open_value = np.empty(n)
     profit_abs = np.empty(n)
@@ -400,9 +422,13 @@ def backtest(data, config):
             # exact decimal values of the floats, as Freqtrade computes trade values
             amount_d = Decimal(repr(float(out_f[t, 1])))
             value = amount_d * Decimal(repr(float(out_f[t, 2])))
-            ov = float(value + value * fee_d)
             cvalue = amount_d * Decimal(repr(float(out_f[t, 3])))
-            profit_abs[t] = round(float(cvalue - cvalue * fee_d) - ov, 8)
+            if is_short[t]:
+                ov = float(value - value * fee_d)
+                profit_abs[t] = round(ov - float(cvalue + cvalue * fee_d), 8)
+            else:
+                ov = float(value + value * fee_d)
+                profit_abs[t] = round(float(cvalue - cvalue * fee_d) - ov, 8)
             open_value[t] = ov
             entry = Decimal(repr(float(cat["open"][out_i[t, 1]])))
             stake_amount[t] = round(float(amount_d * entry), 8)
@@ -420,7 +446,7 @@ def backtest(data, config):
         "stop_loss_abs": out_f[:, 5],
         "stop_loss_ratio": pd.Series(out_f[:, 6], dtype=object).where(out_f[:, 6] != 0, None),
         "min_rate": out_f[:, 7], "max_rate": out_f[:, 8], "is_open": False,
-        "enter_tag": enter_tags, "leverage": 1.0, "is_short": False,
+        "enter_tag": enter_tags, "leverage": 1.0, "is_short": is_short,
         "open_timestamp": o_min * 60_000, "close_timestamp": c_min * 60_000,
         "funding_fees": 0.0,
     }, columns=RESULT_COLUMNS)

@@ -245,14 +245,63 @@ def test_synthetic_gaps_steps_ties(tmp_path):
     assert {"roi", "stop_loss"} <= set(ft["exit_reason"])
 
 
+FUTURES = {"trading_mode": "futures", "margin_mode": "isolated", "can_short": True,
+           "futures_funding_rate": 0}
+SHORT_CASES = {
+    "roi_stop_signals": {"minimal_roi": {"0": 0.02, "20": 0.01}, "stoploss": -0.03},
+    "trailing_unlimited": {"trailing_stop": True, "trailing_stop_positive": 0.005,
+                           "trailing_stop_positive_offset": 0.01,
+                           "trailing_only_offset_is_reached": True, "stoploss": -0.03,
+                           "stake_amount": "unlimited", "exit_profit_only": True,
+                           "minimal_roi": {"0": 0.05, "30": -1}},
+    "trailing_one_slot": {"trailing_stop": True, "ignore_roi_if_entry_signal": True,
+                          "max_open_trades": 1, "stoploss": -0.02,
+                          "minimal_roi": {"0": 0.03, "10": 0.01}},
+}
+
+
+@pytest.mark.parametrize("case", list(SHORT_CASES))
+def test_shorts_on_futures_match_freqtrade(case, real_candles, tmp_path):
+    rng = np.random.default_rng(len(case))
+    data = {}
+    for nm in ("ETH", "LTC", "ADA", "XMR"):
+        df = _signals(real_candles[f"{nm}_BTC-5m"], len(data), 2000, p_enter=0.04,
+                      p_exit=0.04, tags=True)
+        df["enter_short"] = (rng.random(len(df)) < 0.04).astype(int)
+        df["exit_short"] = (rng.random(len(df)) < 0.04).astype(int)
+        data[f"{nm}/USDT:USDT"] = df
+    config = {**FUTURES, **SHORT_CASES[case]}
+    markets = make_markets(list(data))
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    assert ft["is_short"].any() and (~ft["is_short"]).any()
+    # a reversal: a trade opens on the candle where the pair's previous trade closed
+    key = ft[["pair", "open_date", "close_date"]]
+    assert key.merge(key, left_on=["pair", "close_date"],
+                     right_on=["pair", "open_date"]).shape[0] > 0
+
+
 def test_unsupported_settings_raise(real_candles):
     data = {"ETH/BTC": _signals(real_candles["ETH_BTC-5m"], 0, 300)}
     base = {**BASE, "stoploss": -0.1, "markets": make_markets(["ETH/BTC"])}
     for key, value in [("use_custom_stoploss", True), ("position_adjustment_enable", True),
                        ("enable_protections", True), ("timeframe_detail", "1m"),
-                       ("can_short", True), ("leverage", 3), ("trading_mode", "futures")]:
-        with pytest.raises(ValueError, match=key if key != "trading_mode" else "futures"):
+                       ("can_short", True), ("leverage", 3), ("trading_mode", "margin")]:
+        with pytest.raises(ValueError, match=key):
             bt.backtest(data, {**base, key: value})
+    futures = {**base, **FUTURES}
+    bt.backtest(data, futures)  # supported
+    for key, value, match in [("futures_funding_rate", None, "funding"),
+                              ("margin_mode", "cross", "margin_mode"),
+                              ("stoploss", -0.9, "liquidation")]:
+        with pytest.raises(ValueError, match=match):
+            bt.backtest(data, {**futures, key: value})
     with pytest.raises(ValueError, match="unlimited"):
         bt.backtest(data, {**base, "stake_amount": "unlimited", "max_open_trades": -1})
     with pytest.raises(ValueError, match="stoploss"):
