@@ -1,7 +1,9 @@
 """Signal backtests in compiled loops, reproducing Freqtrade's trades.
 
-So far: :func:`exit_scan`, the per-candle stoploss/ROI exit rule of one long spot trade
-at leverage 1, without tick rounding.
+:func:`backtest` runs Freqtrade's backtest loop over precomputed signals of many pairs
+(spot long, futures long/short at leverage 1) and returns Freqtrade's trades frame.
+:func:`exit_scan` is the per-candle stoploss/ROI exit rule of one long spot trade at
+leverage 1, without tick rounding.
 """
 
 from __future__ import annotations
@@ -306,7 +308,8 @@ def backtest(data, config):
     """Freqtrade's backtest of precomputed signals, in one compiled loop.
 
     :param data: ``{pair: DataFrame}`` with Freqtrade's analysed columns ``date, open, high,
-        low, close, enter_long, exit_long`` (optional ``enter_tag``, ``exit_tag``), as
+        low, close, enter_long, exit_long`` (optional ``enter_short``, ``exit_short``,
+        ``enter_tag``, ``exit_tag``), as
         ``populate_*`` leave them (signals on the candle they were computed on; the shift
         to the next candle is done here, as Freqtrade does). Missing candles are not filled
         (Freqtrade's data loader fills them; do so beforehand to match a CLI run).
@@ -320,9 +323,12 @@ def backtest(data, config):
         ``amend_last_stake_amount``, ``last_stake_amount_min_ratio``,
         ``amount_reserve_percent`` and ``markets`` ``{pair: ccxt market}`` (tick-size
         ``precision.price``/``precision.amount``, ``limits.cost.min``/``limits.amount.min``,
-        ``taker``/``maker`` when ``fee`` is absent). Spot, long only, leverage 1. Settings
-        it does not model (shorts, custom callbacks, protections, position adjustment,
-        timeframe_detail, ...) raise ValueError.
+        ``taker``/``maker`` when ``fee`` is absent). Spot (long), or ``trading_mode``
+        ``"futures"`` with ``margin_mode`` ``"isolated"``, ``can_short`` and
+        ``futures_funding_rate`` 0 (funding is not modelled), always at leverage 1.
+        Settings it does not model (custom callbacks, protections, position adjustment,
+        timeframe_detail, leverage, ...) raise ValueError. Prices must lie on the
+        market's price tick (else ValueError: Freqtrade's exits may then not fill).
     :return: trades DataFrame with Freqtrade's backtest result columns, in Freqtrade's
         order (closing order, trades still open at the end force-exited last).
     """
