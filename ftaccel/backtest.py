@@ -187,9 +187,7 @@ def _minutes(dates, pair):
     import pandas as pd
     if not pd.api.types.is_datetime64_any_dtype(dates):
         raise TypeError(f"data[{pair!r}]['date'] must be datetimes")
-    arr = pd.DatetimeIndex(dates)
-    if arr.tz is not None:
-        arr = arr.tz_convert("UTC").tz_localize(None)
+    arr = dates.array if isinstance(dates, pd.Series) else pd.DatetimeIndex(dates).array
     if arr.isna().any():
         raise ValueError(f"data[{pair!r}]['date'] has missing dates")
     ticks = arr.asi8
@@ -199,25 +197,29 @@ def _minutes(dates, pair):
     return ticks // per
 
 
-def _signal_bits(df, pair, can_short):
-    bits = np.zeros(len(df), np.int64)
-    cols = (("enter_long", 1, 4), ("exit_long", 2, 8))
-    if can_short:
-        cols += (("enter_short", 16, 64), ("exit_short", 32, 128))
-    for col, bit_eq, bit_any in cols:
-        if col in df.columns:
-            try:
-                vals = np.asarray(df[col], dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise TypeError(f"data[{pair!r}][{col!r}] must be numeric") from exc
-            bits[vals == 1] |= bit_eq
-            bits[(vals != 0) & ~np.isnan(vals)] |= bit_any
-    for col in () if can_short else ("enter_short", "exit_short"):
-        if col in df.columns:
-            vals = np.asarray(df[col], dtype=np.float64)
+_SIGNAL_BITS = {"enter_long": (1, 4), "exit_long": (2, 8), "enter_short": (16, 64),
+                "exit_short": (32, 128)}
+
+
+def _signal_bits(df, lo, hi, pair, can_short):
+    """Per-row ``SIG_*`` bits: ``== 1`` (entries/exits) and truthy (ROI/exit checks)."""
+    bits = np.zeros(hi - lo, np.int64)
+    present = [c for c in _SIGNAL_BITS if c in df.columns]
+    if not present:
+        return bits
+    for col in present:
+        try:
+            vals = np.asarray(df[col].to_numpy()[lo:hi], dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"data[{pair!r}][{col!r}] must be numeric") from exc
+        if col.endswith("_short") and not can_short:
             if (np.nan_to_num(vals) != 0).any():
                 raise ValueError(f"data[{pair!r}] has short signals ({col}) but shorts are "
                                  "off (set trading_mode 'futures' and can_short True)")
+            continue
+        bit_eq, bit_any = _SIGNAL_BITS[col]
+        bits |= (vals == 1) * bit_eq
+        bits |= ((vals != 0) & (vals == vals)) * bit_any
     return bits
 
 
@@ -241,6 +243,8 @@ def _prepare(data, cfg, can_short):
         if missing:
             raise ValueError(f"data[{pair!r}] lacks columns {missing}")
         minutes = _minutes(df["date"], pair)
+        if len(minutes) > 1 and (np.diff(minutes) <= 0).any():
+            raise ValueError(f"data[{pair!r}] dates must be strictly increasing")
         lo, hi = 0, len(df)
         if startup:
             lo = min(startup, hi)
@@ -251,17 +255,18 @@ def _prepare(data, cfg, can_short):
         if hi <= lo:
             continue
         minutes = minutes[lo:hi]
-        if len(minutes) > 1 and (np.diff(minutes) <= 0).any():
-            raise ValueError(f"data[{pair!r}] dates must be strictly increasing")
         first_min = minutes[0] if first_min is None else min(first_min, minutes[0])
         last_min = minutes[-1] if last_min is None else max(last_min, minutes[-1])
-        sub = df.iloc[lo:hi]
-        ohlc = [np.asarray(sub[c], dtype=np.float64) for c in ("open", "high", "low", "close")]
-        if any(not np.isfinite(a).all() or (a <= 0).any() for a in ohlc):
+        try:
+            ohlc = [np.ascontiguousarray(df[c].to_numpy()[lo:hi], dtype=np.float64)
+                    for c in ("open", "high", "low", "close")]
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"data[{pair!r}] open/high/low/close must be numeric") from exc
+        if any(not (a > 0).all() or not np.isfinite(a).all() for a in ohlc):
             raise ValueError(f"data[{pair!r}] open/high/low/close must be finite and > 0")
-        sig = _signal_bits(sub, pair, can_short)
+        sig = _signal_bits(df, lo, hi, pair, can_short)
         pairs.append(pair)
-        frames.append(sub)
+        frames.append((df, lo))
         parts.append({"minutes": minutes[1:], "open": ohlc[0][1:], "high": ohlc[1][1:],
                       "low": ohlc[2][1:], "close": ohlc[3][1:], "signals": sig[:-1]})
     if not pairs:
@@ -416,9 +421,13 @@ def backtest(data, config):
     with localcontext() as ctx:
         ctx.prec = 120
         fee_d = Decimal(repr(fee))
-        tag_cols = [{c: (f[c].to_numpy(dtype=object) if c in f.columns else None)
-                     for c in ("enter_tag", "exit_tag")} for f in frames]
+        tag_cols = {}
         for t in range(n):
+            if pair_i[t] not in tag_cols:
+                f, first = frames[pair_i[t]]
+                tag_cols[pair_i[t]] = {
+                    c: (f[c].to_numpy(dtype=object)[first:] if c in f.columns else None)
+                    for c in ("enter_tag", "exit_tag")}
             cols = tag_cols[pair_i[t]]
             enter_tags.append(_tag(cols["enter_tag"], local_open[t]))
             if reasons[t] == "exit_signal":
