@@ -74,8 +74,8 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
     """Freqtrade's trades for analysed ``data`` ({pair: frame with signals}).
 
     ``config`` overrides a minimal spot config; ``workdir`` receives the strategy file.
-    ``timings["loop_s"]``, when a dict is given, gets the time of ``Backtesting.backtest``
-    alone (the signal loop, as hyperopt runs it).
+    ``timings["loop_s"]`` / ``["loop_cpu_s"]``, when a dict is given, get the wall / CPU
+    time of ``Backtesting.backtest`` alone (the signal loop, as hyperopt runs it).
     """
     from freqtrade.exchange import Exchange
     from freqtrade.optimize.backtesting import Backtesting
@@ -135,10 +135,11 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
         preprocessed = bt.strategy.advise_all_indicators(frames)
         tmp = trim_dataframes(preprocessed, bt.timerange or TimeRange(), bt.required_startup)
         start, end = get_timerange(tmp)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         res = bt.backtest(processed=preprocessed, start_date=start, end_date=end)
         if timings is not None:
             timings["loop_s"] = time.perf_counter() - t0
+            timings["loop_cpu_s"] = time.process_time() - c0
         return res["results"]
     finally:
         Exchange._load_async_markets = saved

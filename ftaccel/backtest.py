@@ -274,6 +274,12 @@ def _prepare(data, cfg, can_short):
     return pairs, frames, parts, int(first_min), int(last_min)
 
 
+def _near_half(x):
+    """Where ``round(x, 8)`` could change with a last-bit change of ``x``."""
+    scaled = np.abs(x) * 1e8
+    return np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6 * np.maximum(scaled, 1.0)
+
+
 def _tag(column, row):
     """The tag Freqtrade reads on trimmed row ``row`` + 1 (shifted from ``row``)."""
     if column is None:
@@ -414,39 +420,50 @@ def backtest(data, config):
     o_min, c_min = cat["minutes"][out_i[:, 1]], cat["minutes"][out_i[:, 2]]
     reasons = [REASON_NAMES[int(r)] for r in out_i[:, 3]]
     is_short = out_i[:, 4] != 0
-    enter_tags = []
-    open_value = np.empty(n)
-    profit_abs = np.empty(n)
-    stake_amount = np.empty(n)
-    with localcontext() as ctx:
-        ctx.prec = 120
-        fee_d = Decimal(repr(fee))
-        tag_cols = {}
-        for t in range(n):
-            if pair_i[t] not in tag_cols:
-                f, first = frames[pair_i[t]]
-                tag_cols[pair_i[t]] = {
-                    c: (f[c].to_numpy(dtype=object)[first:] if c in f.columns else None)
-                    for c in ("enter_tag", "exit_tag")}
-            cols = tag_cols[pair_i[t]]
-            enter_tags.append(_tag(cols["enter_tag"], local_open[t]))
-            if reasons[t] == "exit_signal":
-                tag = _tag(cols["exit_tag"], local_close[t])
-                if tag is not None and len(tag) > 0:
-                    reasons[t] = tag
-            # exact decimal values of the floats, as Freqtrade computes trade values
-            amount_d = Decimal(repr(float(out_f[t, 1])))
-            value = amount_d * Decimal(repr(float(out_f[t, 2])))
-            cvalue = amount_d * Decimal(repr(float(out_f[t, 3])))
-            if is_short[t]:
-                ov = float(value - value * fee_d)
-                profit_abs[t] = round(ov - float(cvalue + cvalue * fee_d), 8)
+    enter_tags = np.empty(n, dtype=object)
+    exit_tags = np.empty(n, dtype=object)
+    for pi in np.unique(pair_i):
+        sel = np.flatnonzero(pair_i == pi)
+        frame, first = frames[pi]
+        for col, rows, dest in (("enter_tag", local_open, enter_tags),
+                                ("exit_tag", local_close, exit_tags)):
+            if col in frame.columns:
+                tags = frame[col].to_numpy(dtype=object)[first + rows[sel]]
+                dest[sel] = [None if (x is None or x != x) else x for x in tags]
             else:
-                ov = float(value + value * fee_d)
-                profit_abs[t] = round(float(cvalue - cvalue * fee_d) - ov, 8)
-            open_value[t] = ov
-            entry = Decimal(repr(float(cat["open"][out_i[t, 1]])))
-            stake_amount[t] = round(float(amount_d * entry), 8)
+                dest[sel] = ""
+    for t in np.flatnonzero(out_i[:, 3] == 4):  # exit signals carry their exit_tag
+        if exit_tags[t] is not None and len(exit_tags[t]) > 0:
+            reasons[t] = exit_tags[t]
+    # trade values as Freqtrade computes them (it multiplies exact decimals; binary
+    # products differ in the last bit at most, so rounded results are re-derived in decimal
+    # where a last-bit difference could change them)
+    amount, open_rate, close_rate = out_f[:, 1], out_f[:, 2], out_f[:, 3]
+    value, cvalue = amount * open_rate, amount * close_rate
+    open_value = np.where(is_short, value - value * fee, value + value * fee)
+    close_value = np.where(is_short, cvalue + cvalue * fee, cvalue - cvalue * fee)
+    diff = np.where(is_short, open_value - close_value, close_value - open_value)
+    stake_raw = amount * cat["open"][out_i[:, 1]]
+    profit_abs = np.array([round(x, 8) for x in diff.tolist()])
+    stake_amount = np.array([round(x, 8) for x in stake_raw.tolist()])
+    near = (_near_half(diff) | _near_half(stake_raw)).nonzero()[0]
+    if near.size:
+        with localcontext() as ctx:
+            ctx.prec = 120
+            fee_d = Decimal(repr(fee))
+            for t in near:
+                amount_d = Decimal(repr(float(amount[t])))
+                v = amount_d * Decimal(repr(float(open_rate[t])))
+                cv = amount_d * Decimal(repr(float(close_rate[t])))
+                if is_short[t]:
+                    ov = float(v - v * fee_d)
+                    profit_abs[t] = round(ov - float(cv + cv * fee_d), 8)
+                else:
+                    ov = float(v + v * fee_d)
+                    profit_abs[t] = round(float(cv - cv * fee_d) - ov, 8)
+                open_value[t] = ov
+                entry = Decimal(repr(float(cat["open"][out_i[t, 1]])))
+                stake_amount[t] = round(float(amount_d * entry), 8)
     init_pct = -abs(stoploss)
     df = pd.DataFrame({
         "pair": [pairs[i] for i in pair_i], "stake_amount": stake_amount,
