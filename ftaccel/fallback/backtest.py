@@ -356,7 +356,6 @@ def _check_exit(p, r, now, sig, o, h, lo, c, fee, stoploss, use_exit, profit_onl
     short = t_short[p]
     amount = t_amount[p]
     value = t_value[p]
-    profit_now = profit_ratio(amount, o, fee, value, short)
     profit_best = profit_ratio(amount, lo if short else h, fee, value, short)
     t_max[p] = max(h, t_max[p])
     t_min[p] = min(lo, t_min[p])
@@ -400,8 +399,9 @@ def _check_exit(p, r, now, sig, o, h, lo, c, fee, stoploss, use_exit, profit_onl
             roi = roi_ratios[k]
             roi_key = roi_minutes[k]
             roi_hit = profit_best > roi
-    exit_hit = (use_exit and exit_any and not enter_any
-                and (not profit_only or profit_now > profit_offset))
+    exit_hit = use_exit and exit_any and not enter_any
+    if exit_hit and profit_only:
+        exit_hit = profit_ratio(amount, o, fee, value, short) > profit_offset
     gapped = stop < lo if short else stop > h
 
     reason = 0
