@@ -274,10 +274,11 @@ def _prepare(data, cfg, can_short):
     return pairs, frames, parts, int(first_min), int(last_min)
 
 
-def _near_half(x):
-    """Where ``round(x, 8)`` could change with a last-bit change of ``x``."""
+def _near_half(x, scale):
+    """Where ``round(x, 8)`` could change when ``x``, computed from values of magnitude
+    ``scale``, moves by a few hundred units in the last place of ``scale``."""
     scaled = np.abs(x) * 1e8
-    return np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6 * np.maximum(scaled, 1.0)
+    return np.abs(scaled - np.floor(scaled) - 0.5) < 1e-13 * 1e8 * np.abs(scale) + 1e-9
 
 
 def _tag(column, row):
@@ -446,7 +447,7 @@ def backtest(data, config):
     stake_raw = amount * cat["open"][out_i[:, 1]]
     profit_abs = np.array([round(x, 8) for x in diff.tolist()])
     stake_amount = np.array([round(x, 8) for x in stake_raw.tolist()])
-    near = (_near_half(diff) | _near_half(stake_raw)).nonzero()[0]
+    near = (_near_half(diff, open_value) | _near_half(stake_raw, stake_raw)).nonzero()[0]
     if near.size:
         with localcontext() as ctx:
             ctx.prec = 120
