@@ -323,3 +323,24 @@ def test_prices_off_the_market_grid_raise(real_candles):
     with pytest.raises(ValueError, match="precision"):
         bt.backtest({"ETH/BTC": df}, {**BASE, "stoploss": -0.01, "minimal_roi": {"0": 0.001},
                                       "markets": make_markets(["ETH/BTC"])})
+
+
+def test_pairs_starting_late_and_ending_early(real_candles, tmp_path):
+    # Freqtrade waits for a pair's first row, force-exits each pair at its own last row,
+    # and lists force exits by the order pairs were first seen
+    frames = {"ETH/BTC": _signals(real_candles["ETH_BTC-5m"], 1, 1500, p_exit=0.0),
+              "LTC/BTC": _signals(real_candles["LTC_BTC-5m"], 2, 1500, p_exit=0.0),
+              "XMR/BTC": _signals(real_candles["XMR_BTC-5m"], 3, 1500, p_exit=0.0)}
+    frames["LTC/BTC"] = frames["LTC/BTC"].iloc[200:1300].reset_index(drop=True)
+    frames["XMR/BTC"] = frames["XMR/BTC"].iloc[400:].reset_index(drop=True)
+    config = {"minimal_roi": {"0": 0.5}, "stoploss": -0.3, "max_open_trades": 5}
+    markets = make_markets(list(frames))
+    ft = run_freqtrade({k: v.copy() for k, v in frames.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(frames, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    assert (ft["exit_reason"] == "force_exit").sum() >= 2
