@@ -115,6 +115,8 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
     if futures:  # Binance futures only prices from the order book (unused in backtests)
         cfg["entry_pricing"]["use_order_book"] = cfg["exit_pricing"]["use_order_book"] = True
     cfg.update(copy.deepcopy(config))
+    if cfg.get("fee") is None:  # fee from the markets, as without a configured fee
+        cfg.pop("fee", None)
     try:
         bt = Backtesting(cfg)
         bt.strategylist[0].signals = data

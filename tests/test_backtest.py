@@ -344,3 +344,15 @@ def test_pairs_starting_late_and_ending_early(real_candles, tmp_path):
             _backend.set_backend("compiled", "backtest")
         _assert_same_trades(ours, ft)
     assert (ft["exit_reason"] == "force_exit").sum() >= 2
+
+
+def test_fee_from_markets_when_not_configured(real_candles, tmp_path):
+    # Freqtrade takes max(taker, maker) of the first pair's market when `fee` is unset
+    data = {"ETH/BTC": _signals(real_candles["ETH_BTC-5m"], 9, 1000)}
+    markets = make_markets(list(data))
+    markets["ETH/BTC"].update(taker=0.0025, maker=0.0015)
+    config = {"minimal_roi": {"0": 0.01}, "stoploss": -0.02, "fee": None}
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+    _assert_same_trades(ours, ft)
+    assert (ft["fee_open"] == 0.0025).all()
