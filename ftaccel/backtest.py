@@ -281,16 +281,6 @@ def _near_half(x, scale):
     return np.abs(scaled - np.floor(scaled) - 0.5) < 1e-13 * 1e8 * np.abs(scale) + 1e-9
 
 
-def _tag(column, row):
-    """The tag Freqtrade reads on trimmed row ``row`` + 1 (shifted from ``row``)."""
-    if column is None:
-        return ""
-    value = column[row]
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value
-
-
 def _market_arrays(pairs, markets):
     if markets is None:
         markets = {}
