@@ -309,16 +309,117 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
 
                 # -- exit
                 if has_trade[p]:
-                    closed = _check_exit(p, r, now, sig, o, h, lo, close[r], fee, stoploss,
-                                         use_exit, profit_only, profit_offset, ignore_roi,
-                                         trailing, tsp, tsp_set, has_tsp, tsp_offset,
-                                         only_offset, tf, roi_minutes, roi_ratios, n_roi,
-                                         price_m[p], price_p10[p], t_row, t_open_min, t_short,
-                                         t_amount, t_rate, t_stake, t_value, t_stop,
-                                         t_stop_pct, t_init_stop, t_trailing, t_min, t_max,
-                                         out_i, out_f, n_out)
-                    if closed < 0:
-                        return -1 - p
+                    c = close[r]
+                    pm = price_m[p]
+                    pp = price_p10[p]
+                    short = t_short[p]
+                    amount = t_amount[p]
+                    value = t_value[p]
+                    profit_best = profit_ratio(amount, lo if short else h, fee, value, short)
+                    t_max[p] = max(h, t_max[p])
+                    t_min[p] = min(lo, t_min[p])
+                    if short:
+                        dir_correct = t_stop[p] > h
+                    else:
+                        dir_correct = t_stop[p] < lo
+                    if trailing and dir_correct:
+                        if not (only_offset and profit_best < tsp_offset):
+                            dist = stoploss
+                            if tsp_set and profit_best > tsp_offset:
+                                dist = abs(tsp)
+                            if short:
+                                new_stop = to_tick(lo * (1.0 + dist), pm, pp, 2)
+                                better = new_stop < t_stop[p]
+                            else:
+                                new_stop = to_tick(h * (1.0 - dist), pm, pp, 1)
+                                better = new_stop > t_stop[p]
+                            if better:
+                                t_stop[p] = new_stop
+                                t_stop_pct[p] = -dist
+                                t_trailing[p] = True
+                    stop = t_stop[p]
+                    stop_hit = stop <= h if short else stop >= lo
+                    if short:
+                        enter_any = (sig & SIG_ENTER_SHORT_ANY) != 0
+                        exit_any = (sig & SIG_EXIT_SHORT_ANY) != 0
+                    else:
+                        enter_any = (sig & SIG_ENTER_LONG_ANY) != 0
+                        exit_any = (sig & SIG_EXIT_LONG_ANY) != 0
+                    dur = now - t_open_min[p]
+                    roi_hit = False
+                    roi = 0.0
+                    roi_key = np.int64(0)
+                    if not (enter_any and ignore_roi):
+                        k = -1
+                        for j in range(n_roi):
+                            if roi_minutes[j] <= dur:
+                                k = j
+                        if k >= 0:
+                            roi = roi_ratios[k]
+                            roi_key = roi_minutes[k]
+                            roi_hit = profit_best > roi
+                    exit_hit = use_exit and exit_any and not enter_any
+                    if exit_hit and profit_only:
+                        exit_hit = profit_ratio(amount, o, fee, value, short) > profit_offset
+                    gapped = stop < lo if short else stop > h
+
+                    reason = 0
+                    rate = 0.0
+                    if exit_hit:
+                        reason = REASON_EXIT_SIGNAL
+                        rate = o
+                    elif stop_hit and not t_trailing[p]:
+                        reason = REASON_STOP_LOSS
+                        rate = o if gapped else stop
+                    if reason == 0 and roi_hit:
+                        if roi == -1.0 and roi_key % tf == 0:
+                            reason = REASON_ROI
+                            rate = o
+                        else:
+                            if short:
+                                alpha = amount + amount * fee
+                                target = ((1.0 - roi) * value) / alpha
+                                new_step = o < target
+                                red = dur == 0 and o < c and t_rate[p] > o and target < c
+                            else:
+                                alpha = amount - amount * fee
+                                target = ((1.0 + roi) * value) / alpha
+                                new_step = o > target
+                                red = dur == 0 and o > c and t_rate[p] < o and target > c
+                            if dur > 0 and dur == roi_key and roi_key % tf == 0 and new_step:
+                                reason = REASON_ROI
+                                rate = o
+                            elif not red:  # Freqtrade skips ROI on such an entry candle
+                                reason = REASON_ROI
+                                rate = min(max(target, lo), h)
+                    if reason == 0 and stop_hit and t_trailing[p]:
+                        reason = REASON_TRAILING
+                        if gapped:
+                            rate = o
+                        elif dur == 0:
+                            if short:
+                                if trailing and only_offset and has_tsp:
+                                    rate = o * ((1.0 - abs(tsp_offset)) + abs(tsp))
+                                else:
+                                    rate = o * (1.0 + abs(t_stop_pct[p]))
+                                rate = min(h, rate)
+                            else:
+                                if trailing and only_offset and has_tsp:
+                                    rate = o * (1.0 + abs(tsp_offset) - abs(tsp))
+                                else:
+                                    rate = o * (1.0 - abs(t_stop_pct[p]))
+                                rate = max(lo, rate)
+                        else:
+                            rate = stop
+                    closed = 0
+                    if reason != 0:
+                        rate = to_tick(rate, pm, pp, 0)
+                        if not (lo <= rate <= h):
+                            return -1 - p
+                        _record(out_i, out_f, n_out, p, t_row[p], r, reason, short,
+                                t_stake[p], amount, t_rate[p], rate, t_init_stop[p], stop,
+                                t_stop_pct[p], t_min[p], t_max[p], value)
+                        closed = 1
                     if closed > 0:
                         total_profit += _last_profit(out_f, n_out, fee, t_short[p])
                         n_out += 1
@@ -363,126 +464,6 @@ def _last_profit(out_f, n, fee, short):
         return round8(value - close_value)
     close_value = close_value - close_value * fee
     return round8(close_value - value)
-
-
-@helper
-def _check_exit(p, r, now, sig, o, h, lo, c, fee, stoploss, use_exit, profit_only,
-                profit_offset, ignore_roi, trailing, tsp, tsp_set, has_tsp, tsp_offset,
-                only_offset, tf, roi_minutes, roi_ratios, n_roi, pm, pp, t_row, t_open_min,
-                t_short, t_amount, t_rate, t_stake, t_value, t_stop, t_stop_pct, t_init_stop,
-                t_trailing, t_min, t_max, out_i, out_f, n_out):
-    """One candle of Freqtrade's exit checks for pair ``p``'s open trade.
-
-    Writes the trade to output row ``n_out`` and returns 1 when it closes, 0 when it stays
-    open, -1 when the exit price falls outside the candle.
-    """
-    short = t_short[p]
-    amount = t_amount[p]
-    value = t_value[p]
-    profit_best = profit_ratio(amount, lo if short else h, fee, value, short)
-    t_max[p] = max(h, t_max[p])
-    t_min[p] = min(lo, t_min[p])
-    if short:
-        dir_correct = t_stop[p] > h
-    else:
-        dir_correct = t_stop[p] < lo
-    if trailing and dir_correct:
-        if not (only_offset and profit_best < tsp_offset):
-            dist = stoploss
-            if tsp_set and profit_best > tsp_offset:
-                dist = abs(tsp)
-            if short:
-                new_stop = to_tick(lo * (1.0 + dist), pm, pp, 2)
-                better = new_stop < t_stop[p]
-            else:
-                new_stop = to_tick(h * (1.0 - dist), pm, pp, 1)
-                better = new_stop > t_stop[p]
-            if better:
-                t_stop[p] = new_stop
-                t_stop_pct[p] = -dist
-                t_trailing[p] = True
-    stop = t_stop[p]
-    stop_hit = stop <= h if short else stop >= lo
-    if short:
-        enter_any = (sig & SIG_ENTER_SHORT_ANY) != 0
-        exit_any = (sig & SIG_EXIT_SHORT_ANY) != 0
-    else:
-        enter_any = (sig & SIG_ENTER_LONG_ANY) != 0
-        exit_any = (sig & SIG_EXIT_LONG_ANY) != 0
-    dur = now - t_open_min[p]
-    roi_hit = False
-    roi = 0.0
-    roi_key = np.int64(0)
-    if not (enter_any and ignore_roi):
-        k = -1
-        for j in range(n_roi):
-            if roi_minutes[j] <= dur:
-                k = j
-        if k >= 0:
-            roi = roi_ratios[k]
-            roi_key = roi_minutes[k]
-            roi_hit = profit_best > roi
-    exit_hit = use_exit and exit_any and not enter_any
-    if exit_hit and profit_only:
-        exit_hit = profit_ratio(amount, o, fee, value, short) > profit_offset
-    gapped = stop < lo if short else stop > h
-
-    reason = 0
-    rate = 0.0
-    if exit_hit:
-        reason = REASON_EXIT_SIGNAL
-        rate = o
-    elif stop_hit and not t_trailing[p]:
-        reason = REASON_STOP_LOSS
-        rate = o if gapped else stop
-    if reason == 0 and roi_hit:
-        if roi == -1.0 and roi_key % tf == 0:
-            reason = REASON_ROI
-            rate = o
-        else:
-            if short:
-                alpha = amount + amount * fee
-                target = ((1.0 - roi) * value) / alpha
-                new_step = o < target
-                red = dur == 0 and o < c and t_rate[p] > o and target < c
-            else:
-                alpha = amount - amount * fee
-                target = ((1.0 + roi) * value) / alpha
-                new_step = o > target
-                red = dur == 0 and o > c and t_rate[p] < o and target > c
-            if dur > 0 and dur == roi_key and roi_key % tf == 0 and new_step:
-                reason = REASON_ROI
-                rate = o
-            elif not red:  # Freqtrade skips ROI on such an entry candle
-                reason = REASON_ROI
-                rate = min(max(target, lo), h)
-    if reason == 0 and stop_hit and t_trailing[p]:
-        reason = REASON_TRAILING
-        if gapped:
-            rate = o
-        elif dur == 0:
-            if short:
-                if trailing and only_offset and has_tsp:
-                    rate = o * ((1.0 - abs(tsp_offset)) + abs(tsp))
-                else:
-                    rate = o * (1.0 + abs(t_stop_pct[p]))
-                rate = min(h, rate)
-            else:
-                if trailing and only_offset and has_tsp:
-                    rate = o * (1.0 + abs(tsp_offset) - abs(tsp))
-                else:
-                    rate = o * (1.0 - abs(t_stop_pct[p]))
-                rate = max(lo, rate)
-        else:
-            rate = stop
-    if reason == 0:
-        return 0
-    rate = to_tick(rate, pm, pp, 0)
-    if not (lo <= rate <= h):
-        return -1
-    _record(out_i, out_f, n_out, p, t_row[p], r, reason, short, t_stake[p], amount,
-            t_rate[p], rate, t_init_stop[p], stop, t_stop_pct[p], t_min[p], t_max[p], value)
-    return 1
 
 
 @helper
