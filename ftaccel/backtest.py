@@ -87,7 +87,6 @@ _UNSUPPORTED = {
     "custom_stake_amount": "custom_stake_amount", "leverage": "leverage",
     "enable_dynamic_pairlist": "dynamic pairlists", "freqai": "freqai",
 }
-_SIGNALS = ("enter_long", "exit_long")
 _TF_UNITS = {"m": 1, "h": 60, "d": 1440, "w": 10080}
 
 
@@ -331,8 +330,12 @@ def backtest(data, config):
         Settings it does not model (custom callbacks, protections, position adjustment,
         timeframe_detail, leverage, ...) raise ValueError. Prices must lie on the
         market's price tick (else ValueError: Freqtrade's exits may then not fill).
-    :return: trades DataFrame with Freqtrade's backtest result columns, in Freqtrade's
-        order (closing order, trades still open at the end force-exited last).
+    :return: trades DataFrame with Freqtrade's backtest result columns (without
+        ``orders``), in Freqtrade's order (closing order, trades still open at the end
+        force-exited last, ``is_open`` False as Freqtrade reports them). Freqtrade values
+        trades in exact decimal arithmetic; here binary floating point is used, with
+        ``profit_abs``/``stake_amount`` re-derived in decimal where their rounding to 8
+        decimals could differ, so ``profit_ratio`` may differ in the last bit only.
     """
     from decimal import Decimal, localcontext
 
