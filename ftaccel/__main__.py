@@ -41,6 +41,9 @@ def main(argv=None) -> int:
     p_bench.add_argument("--family", choices=("metrics",),
                          help="metrics: every freqtrade.data.metrics function at 100, 1,000 "
                               "and 100,000 trades and 10/100 pairs of 10,000 candles")
+    p_bench.add_argument("--freqtrade-backtest", type=int, default=0, metavar="CANDLES",
+                         help="also time Freqtrade's backtest loop on CANDLES generated "
+                              "candles (4 pairs) against ftaccel.backtest (needs freqtrade)")
     p_verify = sub.add_parser("verify", help="compiled vs fallback vs reference, generated data")
     p_verify.add_argument("--size", type=int, default=5_000, help="candles (default 5000)")
     args = parser.parse_args(argv)
@@ -55,6 +58,8 @@ def main(argv=None) -> int:
             bench.bench_metrics(repeat=args.repeat)
         else:
             bench.bench(size=args.size, repeat=args.repeat)
+        if args.freqtrade_backtest:
+            bench.bench_vs_freqtrade(size=args.freqtrade_backtest)
         return 0
     return 0 if bench.verify(size=args.size) else 1
 

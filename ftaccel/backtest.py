@@ -1,7 +1,9 @@
 """Signal backtests in compiled loops, reproducing Freqtrade's trades.
 
-So far: :func:`exit_scan`, the per-candle stoploss/ROI exit rule of one long spot trade
-at leverage 1, without tick rounding.
+:func:`backtest` runs Freqtrade's backtest loop over precomputed signals of many pairs
+(spot long, futures long/short at leverage 1) and returns Freqtrade's trades frame.
+:func:`exit_scan` is the per-candle stoploss/ROI exit rule of one long spot trade at
+leverage 1, without tick rounding.
 """
 
 from __future__ import annotations
@@ -61,3 +63,417 @@ def exit_scan(open, high, low, minutes, entry: int, open_rate: float, *, stoplos
         "exit_scan", arrays["open"], arrays["high"], arrays["low"], mins, entry, open_rate,
         fee, stoploss, keys, values, tf)
     return int(idx), EXIT_REASONS[int(reason)], float(rate)
+
+
+# --- full backtest -----------------------------------------------------------------
+
+REASON_NAMES = {1: "roi", 2: "stop_loss", 3: "trailing_stop_loss", 4: "exit_signal",
+                5: "force_exit"}
+RESULT_COLUMNS = [
+    "pair", "stake_amount", "max_stake_amount", "amount", "open_date", "close_date",
+    "open_rate", "close_rate", "fee_open", "fee_close", "trade_duration", "profit_ratio",
+    "profit_abs", "exit_reason", "initial_stop_loss_abs", "initial_stop_loss_ratio",
+    "stop_loss_abs", "stop_loss_ratio", "min_rate", "max_rate", "is_open", "enter_tag",
+    "leverage", "is_short", "open_timestamp", "close_timestamp", "funding_fees",
+]
+# settings Freqtrade would honour but this backtest does not model: refused when set
+_UNSUPPORTED = {
+    "use_custom_stoploss": "custom_stoploss",
+    "use_custom_roi": "custom_roi", "position_adjustment_enable": "position adjustment",
+    "enable_protections": "protections", "protections": "protections",
+    "timeframe_detail": "timeframe_detail", "position_stacking": "position_stacking",
+    "available_capital": "available_capital", "custom_exit": "custom_exit",
+    "custom_entry_price": "custom_entry_price", "custom_exit_price": "custom_exit_price",
+    "custom_stake_amount": "custom_stake_amount", "leverage": "leverage",
+    "enable_dynamic_pairlist": "dynamic pairlists", "freqai": "freqai",
+}
+_TF_UNITS = {"m": 1, "h": 60, "d": 1440, "w": 10080}
+
+
+def _timeframe_minutes(tf) -> int:
+    if not isinstance(tf, str) or len(tf) < 2 or tf[-1] not in _TF_UNITS \
+            or not tf[:-1].isdigit() or int(tf[:-1]) <= 0:
+        raise ValueError(f"timeframe must look like '5m', '1h', '1d' (got {tf!r})")
+    return int(tf[:-1]) * _TF_UNITS[tf[-1]]
+
+
+def _parse_timerange(tr):
+    """Freqtrade's ``YYYYMMDD-YYYYMMDD`` timerange (either side may be empty)."""
+    if tr is None:
+        return None, None
+    import pandas as pd
+    if not isinstance(tr, str) or tr.count("-") != 1:
+        raise ValueError(f"timerange must be 'YYYYMMDD-YYYYMMDD' (got {tr!r})")
+    out = []
+    for part in tr.split("-"):
+        if part == "":
+            out.append(None)
+        elif len(part) == 8 and part.isdigit():
+            out.append(pd.Timestamp(part, tz="UTC"))
+        else:
+            raise ValueError(f"timerange must be 'YYYYMMDD-YYYYMMDD' (got {tr!r})")
+    return out[0], out[1]
+
+
+def _tick(value, what):
+    """A market precision (tick size) as ``(integer mantissa, 10**decimals)``; 0 = none."""
+    from decimal import Decimal
+    if value is None:
+        return 0.0, 1.0
+    value = float(value)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{what} must be a positive tick size (got {value!r})")
+    sign, digits, exp = Decimal(repr(value)).normalize().as_tuple()
+    mant = int("".join(map(str, digits)))
+    if exp > 0:
+        mant, exp = mant * 10 ** exp, 0
+    if mant >= 2 ** 40 or -exp > 20:
+        raise ValueError(f"{what} {value!r} has too many digits to be a tick size")
+    return float(mant), float(10 ** -exp)
+
+
+def _flag(cfg, key, default):
+    value = cfg.get(key, default)
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{key} must be True or False (got {value!r})")
+    return bool(value)
+
+
+def _number(cfg, key, default, lo=-np.inf, hi=np.inf):
+    value = cfg.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{key} must be a number (got {value!r})")
+    value = float(value)
+    if not (lo <= value <= hi):
+        raise ValueError(f"{key} must be within [{lo}, {hi}] (got {value!r})")
+    return value
+
+
+def _check_supported(cfg):
+    for key, what in _UNSUPPORTED.items():
+        value = cfg.get(key)
+        if (value not in (None, 1) if key == "leverage" else bool(value)):
+            raise ValueError(f"{what} is not supported by ftaccel.backtest (config {key!r})")
+    mode = cfg.get("trading_mode", "spot")
+    if mode not in ("spot", "futures"):
+        raise ValueError(f"trading_mode {mode!r} is not supported by ftaccel.backtest "
+                         "(spot, or futures at leverage 1)")
+    if mode == "spot":
+        if cfg.get("margin_mode") not in (None, ""):
+            raise ValueError("margin_mode needs trading_mode 'futures'")
+        if cfg.get("can_short"):
+            raise ValueError("can_short needs trading_mode 'futures' (Freqtrade shorts only "
+                             "in futures mode)")
+        return False
+    if cfg.get("margin_mode") != "isolated":
+        raise ValueError("futures backtests need margin_mode 'isolated' (cross margin is "
+                         "not supported by ftaccel.backtest)")
+    if cfg.get("futures_funding_rate") != 0:
+        raise ValueError("funding fees are not modelled by ftaccel.backtest: set "
+                         "futures_funding_rate to 0 to state that no funding applies "
+                         "(Freqtrade's result when it has no funding-rate data)")
+    if abs(cfg.get("stoploss", 0) or 0) > 0.5:
+        raise ValueError("futures with |stoploss| > 0.5: the liquidation price may be hit "
+                         "before the stop, and liquidation is not modelled by ftaccel.backtest")
+    return bool(_flag(cfg, "can_short", False))
+
+
+_MINUTE = {"s": 60, "ms": 60_000, "us": 60_000_000, "ns": 60_000_000_000}
+
+
+def _minutes(dates, pair):
+    """Candle dates (tz-aware or naive UTC datetimes) as whole minutes since the epoch."""
+    import pandas as pd
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        raise TypeError(f"data[{pair!r}]['date'] must be datetimes")
+    arr = dates.array if isinstance(dates, pd.Series) else pd.DatetimeIndex(dates).array
+    if arr.isna().any():
+        raise ValueError(f"data[{pair!r}]['date'] has missing dates")
+    ticks = arr.asi8
+    per = _MINUTE[arr.unit]
+    if (ticks % per != 0).any():
+        raise ValueError(f"data[{pair!r}]['date'] must be whole minutes")
+    return ticks // per
+
+
+_SIGNAL_BITS = {"enter_long": (1, 4), "exit_long": (2, 8), "enter_short": (16, 64),
+                "exit_short": (32, 128)}
+
+
+def _signal_bits(df, lo, hi, pair, can_short):
+    """Per-row ``SIG_*`` bits: ``== 1`` (entries/exits) and truthy (ROI/exit checks)."""
+    bits = np.zeros(hi - lo, np.int64)
+    present = [c for c in _SIGNAL_BITS if c in df.columns]
+    if not present:
+        return bits
+    for col in present:
+        try:
+            vals = np.asarray(df[col].to_numpy()[lo:hi], dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"data[{pair!r}][{col!r}] must be numeric") from exc
+        if col.endswith("_short") and not can_short:
+            if (np.nan_to_num(vals) != 0).any():
+                raise ValueError(f"data[{pair!r}] has short signals ({col}) but shorts are "
+                                 "off (set trading_mode 'futures' and can_short True)")
+            continue
+        bit_eq, bit_any = _SIGNAL_BITS[col]
+        bits |= (vals == 1) * bit_eq
+        bits |= ((vals != 0) & (vals == vals)) * bit_any
+    return bits
+
+
+def _prepare(data, cfg, can_short):
+    """Freqtrade's per-pair trimming and signal shift.
+
+    Returns pairs, their trimmed frames and row arrays (the first trimmed row dropped, each
+    row carrying the previous row's signals), and the clock's first and last minute.
+    """
+    import pandas as pd
+    if not isinstance(data, dict) or not data:
+        raise TypeError("data must be a non-empty dict {pair: analysed DataFrame}")
+    start, stop = _parse_timerange(cfg.get("timerange"))
+    startup = int(_number(cfg, "startup_candle_count", 0, 0, 10**7))
+    pairs, frames, parts = [], [], []
+    first_min = last_min = None
+    for pair, df in data.items():
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"data[{pair!r}] must be a DataFrame")
+        missing = [c for c in ("date", "open", "high", "low", "close") if c not in df.columns]
+        if missing:
+            raise ValueError(f"data[{pair!r}] lacks columns {missing}")
+        minutes = _minutes(df["date"], pair)
+        if len(minutes) > 1 and (np.diff(minutes) <= 0).any():
+            raise ValueError(f"data[{pair!r}] dates must be strictly increasing")
+        lo, hi = 0, len(df)
+        if startup:
+            lo = min(startup, hi)
+        elif start is not None:
+            lo = int(np.searchsorted(minutes, start.value // 60_000_000_000, side="left"))
+        if stop is not None:
+            hi = int(np.searchsorted(minutes, stop.value // 60_000_000_000, side="right"))
+        if hi <= lo:
+            continue
+        minutes = minutes[lo:hi]
+        first_min = minutes[0] if first_min is None else min(first_min, minutes[0])
+        last_min = minutes[-1] if last_min is None else max(last_min, minutes[-1])
+        try:
+            ohlc = [np.ascontiguousarray(df[c].to_numpy()[lo:hi], dtype=np.float64)
+                    for c in ("open", "high", "low", "close")]
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"data[{pair!r}] open/high/low/close must be numeric") from exc
+        if any(not (a > 0).all() or not np.isfinite(a).all() for a in ohlc):
+            raise ValueError(f"data[{pair!r}] open/high/low/close must be finite and > 0")
+        sig = _signal_bits(df, lo, hi, pair, can_short)
+        pairs.append(pair)
+        frames.append((df, lo))
+        parts.append({"minutes": minutes[1:], "open": ohlc[0][1:], "high": ohlc[1][1:],
+                      "low": ohlc[2][1:], "close": ohlc[3][1:], "signals": sig[:-1]})
+    if not pairs:
+        raise ValueError("no data left after applying timerange/startup_candle_count")
+    return pairs, frames, parts, int(first_min), int(last_min)
+
+
+def _near_half(x, scale):
+    """Where ``round(x, 8)`` could change when ``x``, computed from values of magnitude
+    ``scale``, moves by a few hundred units in the last place of ``scale``."""
+    scaled = np.abs(x) * 1e8
+    return np.abs(scaled - np.floor(scaled) - 0.5) < 1e-13 * 1e8 * np.abs(scale) + 1e-9
+
+
+def _market_arrays(pairs, markets):
+    if markets is None:
+        markets = {}
+    if not isinstance(markets, dict):
+        raise TypeError("markets must be a dict {pair: ccxt market}")
+    cols = {k: np.zeros(len(pairs)) for k in
+            ("price_m", "price_p10", "amount_m", "amount_p10", "cost_min", "amount_min")}
+    for i, pair in enumerate(pairs):
+        m = markets.get(pair, {})
+        prec = m.get("precision", {}) or {}
+        cols["price_m"][i], cols["price_p10"][i] = _tick(prec.get("price"),
+                                                         f"{pair} price precision")
+        cols["amount_m"][i], cols["amount_p10"][i] = _tick(prec.get("amount"),
+                                                           f"{pair} amount precision")
+        limits = m.get("limits", {}) or {}
+        for k in ("cost", "amount"):
+            lim = limits.get(k, {}) or {}
+            if lim.get("max") is not None:
+                raise ValueError(f"{pair}: market limits.{k}.max is not supported by "
+                                 "ftaccel.backtest")
+            v = lim.get("min")
+            cols[f"{k}_min"][i] = np.nan if v is None else float(v)
+    return cols
+
+
+def backtest(data, config):
+    """Freqtrade's backtest of precomputed signals, in one compiled loop.
+
+    :param data: ``{pair: DataFrame}`` with Freqtrade's analysed columns ``date, open, high,
+        low, close, enter_long, exit_long`` (optional ``enter_short``, ``exit_short``,
+        ``enter_tag``, ``exit_tag``), as
+        ``populate_*`` leave them (signals on the candle they were computed on; the shift
+        to the next candle is done here, as Freqtrade does). Missing candles are not filled
+        (Freqtrade's data loader fills them; do so beforehand to match a CLI run).
+    :param config: settings spelled as Freqtrade's config/strategy attributes:
+        ``timeframe``, ``stoploss``, ``minimal_roi``, ``fee``, ``stake_amount`` (number or
+        ``"unlimited"``), ``dry_run_wallet``, ``tradable_balance_ratio``,
+        ``max_open_trades``, ``use_exit_signal``, ``exit_profit_only``,
+        ``exit_profit_offset``, ``ignore_roi_if_entry_signal``, ``trailing_stop``,
+        ``trailing_stop_positive``, ``trailing_stop_positive_offset``,
+        ``trailing_only_offset_is_reached``, ``timerange``, ``startup_candle_count``,
+        ``amend_last_stake_amount``, ``last_stake_amount_min_ratio``,
+        ``amount_reserve_percent`` and ``markets`` ``{pair: ccxt market}`` (tick-size
+        ``precision.price``/``precision.amount``, ``limits.cost.min``/``limits.amount.min``,
+        ``taker``/``maker`` when ``fee`` is absent). Spot (long), or ``trading_mode``
+        ``"futures"`` with ``margin_mode`` ``"isolated"``, ``can_short`` and
+        ``futures_funding_rate`` 0 (funding is not modelled), always at leverage 1.
+        Settings it does not model (custom callbacks, protections, position adjustment,
+        timeframe_detail, leverage, ...) raise ValueError. Prices must lie on the
+        market's price tick (else ValueError: Freqtrade's exits may then not fill).
+    :return: trades DataFrame with Freqtrade's backtest result columns (without
+        ``orders``), in Freqtrade's order (closing order, trades still open at the end
+        force-exited last, ``is_open`` False as Freqtrade reports them). Freqtrade values
+        trades in exact decimal arithmetic; here binary floating point is used, with
+        ``profit_abs``/``stake_amount`` re-derived in decimal where their rounding to 8
+        decimals could differ, so ``profit_ratio`` may differ in the last bit only.
+    """
+    from decimal import Decimal, localcontext
+
+    import pandas as pd
+
+    if not isinstance(config, dict):
+        raise TypeError("config must be a dict of Freqtrade settings")
+    cfg = config
+    can_short = _check_supported(cfg)
+    tf_min = _timeframe_minutes(cfg.get("timeframe"))
+    if "stoploss" not in cfg:
+        raise ValueError("config needs 'stoploss'")
+    stoploss = _number(cfg, "stoploss", None, -1.0, 0.0)
+    roi_keys, roi_vals = _roi_table(cfg.get("minimal_roi", {"0": 10.0}))
+    pairs, frames, parts, first_min, last_min = _prepare(data, cfg, can_short)
+    markets = cfg.get("markets") or {}
+    if "fee" in cfg and cfg["fee"] is not None:
+        fee = _number(cfg, "fee", 0.0, 0.0, 0.5)
+    else:
+        m = markets.get(pairs[0], {})
+        fees = [m.get(k) for k in ("taker", "maker") if m.get(k) is not None]
+        if not fees:
+            raise ValueError("config needs 'fee' (or taker/maker fees in markets)")
+        fee = float(max(fees))
+    stake = cfg.get("stake_amount")
+    max_open = cfg.get("max_open_trades", -1)
+    if isinstance(max_open, bool) or not isinstance(max_open, (int, float, np.integer)):
+        raise TypeError("max_open_trades must be a number (-1: unlimited)")
+    max_open = float(max_open)
+    if max_open == np.inf or max_open < 0:
+        max_open = -1.0
+    if stake == "unlimited":
+        if max_open <= 0:
+            raise ValueError("stake_amount 'unlimited' needs a finite max_open_trades "
+                             "(Freqtrade refuses this configuration)")
+        stake_v = -1.0
+    else:
+        stake_v = _number(cfg, "stake_amount", None, 0.0)
+    tsp = cfg.get("trailing_stop_positive")
+    settings = np.array([
+        fee, stoploss, stake_v, _number(cfg, "dry_run_wallet", 1000.0, 0.0),
+        _number(cfg, "tradable_balance_ratio", 0.99, 0.0, 1.0), max_open,
+        _flag(cfg, "use_exit_signal", True), _flag(cfg, "exit_profit_only", False),
+        _number(cfg, "exit_profit_offset", 0.0), _flag(cfg, "ignore_roi_if_entry_signal", False),
+        _flag(cfg, "trailing_stop", False),
+        np.nan if tsp is None else _number(cfg, "trailing_stop_positive", 0.0, 0.0, 1.0),
+        _number(cfg, "trailing_stop_positive_offset", 0.0, 0.0),
+        _flag(cfg, "trailing_only_offset_is_reached", False),
+        _number(cfg, "amount_reserve_percent", 0.05, 0.0),
+        _flag(cfg, "amend_last_stake_amount", False),
+        _number(cfg, "last_stake_amount_min_ratio", 0.5, 0.0), float(tf_min),
+        float(can_short),
+    ], dtype=np.float64)
+    mk = _market_arrays(pairs, markets)
+    cat = {k: np.ascontiguousarray(np.concatenate([p[k] for p in parts]))
+           for k in ("minutes", "open", "high", "low", "close", "signals")}
+    starts = np.zeros(len(pairs) + 1, np.int64)
+    starts[1:] = np.cumsum([len(p["open"]) for p in parts])
+    # a trade needs an entry row; a reversal adds a second trade on the same row
+    cap = max(2 * int(np.count_nonzero(cat["signals"] & (1 | 16))), 1)
+    out_i = np.zeros((cap, 5), np.int64)
+    out_f = np.zeros((cap, 10), np.float64)
+    n = _backend.family("backtest").call(
+        "run_backtest", cat["minutes"], cat["open"], cat["high"], cat["low"], cat["close"],
+        cat["signals"], starts, mk["price_m"], mk["price_p10"], mk["amount_m"],
+        mk["amount_p10"], mk["cost_min"], mk["amount_min"], first_min, last_min, settings,
+        roi_keys, roi_vals, out_i, out_f)
+    n = int(n)
+    if n < 0:
+        raise ValueError(f"{pairs[-1 - n]}: an order price fell outside its candle; prices "
+                         "finer than the market's price precision are not supported")
+    out_i, out_f = out_i[:n], out_f[:n]
+    pair_i = out_i[:, 0]
+    local_open = out_i[:, 1] - starts[pair_i]
+    local_close = out_i[:, 2] - starts[pair_i]
+    o_min, c_min = cat["minutes"][out_i[:, 1]], cat["minutes"][out_i[:, 2]]
+    reasons = [REASON_NAMES[int(r)] for r in out_i[:, 3]]
+    is_short = out_i[:, 4] != 0
+    enter_tags = np.empty(n, dtype=object)
+    exit_tags = np.empty(n, dtype=object)
+    for pi in np.unique(pair_i):
+        sel = np.flatnonzero(pair_i == pi)
+        frame, first = frames[pi]
+        for col, rows, dest in (("enter_tag", local_open, enter_tags),
+                                ("exit_tag", local_close, exit_tags)):
+            if col in frame.columns:
+                tags = frame[col].to_numpy(dtype=object)[first + rows[sel]]
+                dest[sel] = [None if (x is None or x != x) else x for x in tags]
+            else:
+                dest[sel] = ""
+    for t in np.flatnonzero(out_i[:, 3] == 4):  # exit signals carry their exit_tag
+        if exit_tags[t] is not None and len(exit_tags[t]) > 0:
+            reasons[t] = exit_tags[t]
+    # trade values as Freqtrade computes them (it multiplies exact decimals; binary
+    # products differ in the last bit at most, so rounded results are re-derived in decimal
+    # where a last-bit difference could change them)
+    amount, open_rate, close_rate = out_f[:, 1], out_f[:, 2], out_f[:, 3]
+    value, cvalue = amount * open_rate, amount * close_rate
+    open_value = np.where(is_short, value - value * fee, value + value * fee)
+    close_value = np.where(is_short, cvalue + cvalue * fee, cvalue - cvalue * fee)
+    diff = np.where(is_short, open_value - close_value, close_value - open_value)
+    stake_raw = amount * cat["open"][out_i[:, 1]]
+    profit_abs = np.array([round(x, 8) for x in diff.tolist()])
+    stake_amount = np.array([round(x, 8) for x in stake_raw.tolist()])
+    near = (_near_half(diff, open_value) | _near_half(stake_raw, stake_raw)).nonzero()[0]
+    if near.size:
+        with localcontext() as ctx:
+            ctx.prec = 120
+            fee_d = Decimal(repr(fee))
+            for t in near:
+                amount_d = Decimal(repr(float(amount[t])))
+                v = amount_d * Decimal(repr(float(open_rate[t])))
+                cv = amount_d * Decimal(repr(float(close_rate[t])))
+                if is_short[t]:
+                    ov = float(v - v * fee_d)
+                    profit_abs[t] = round(ov - float(cv + cv * fee_d), 8)
+                else:
+                    ov = float(v + v * fee_d)
+                    profit_abs[t] = round(float(cv - cv * fee_d) - ov, 8)
+                open_value[t] = ov
+                entry = Decimal(repr(float(cat["open"][out_i[t, 1]])))
+                stake_amount[t] = round(float(amount_d * entry), 8)
+    init_pct = -abs(stoploss)
+    df = pd.DataFrame({
+        "pair": [pairs[i] for i in pair_i], "stake_amount": stake_amount,
+        "max_stake_amount": stake_amount, "amount": np.round(out_f[:, 1], 8),
+        "open_date": pd.to_datetime(o_min * 60_000, unit="ms", utc=True),
+        "close_date": pd.to_datetime(c_min * 60_000, unit="ms", utc=True),
+        "open_rate": out_f[:, 2], "close_rate": out_f[:, 3], "fee_open": fee, "fee_close": fee,
+        "trade_duration": c_min - o_min, "profit_ratio": profit_abs / open_value,
+        "profit_abs": profit_abs, "exit_reason": reasons,
+        "initial_stop_loss_abs": out_f[:, 4],
+        "initial_stop_loss_ratio": init_pct if init_pct else None,
+        "stop_loss_abs": out_f[:, 5],
+        "stop_loss_ratio": pd.Series(out_f[:, 6], dtype=object).where(out_f[:, 6] != 0, None),
+        "min_rate": out_f[:, 7], "max_rate": out_f[:, 8], "is_open": False,
+        "enter_tag": enter_tags, "leverage": 1.0, "is_short": is_short,
+        "open_timestamp": o_min * 60_000, "close_timestamp": c_min * 60_000,
+        "funding_fees": 0.0,
+    }, columns=RESULT_COLUMNS)
+    return df

@@ -96,6 +96,68 @@ def _cases(size: int):
                                       float(close[0]), stoploss=-0.99, minimal_roi=roi),
            None, "")
 
+    data, config = signal_backtest_case(size)
+    yield ("backtest", f"backtest ({len(data)} pairs x {size // len(data):,} candles)",
+           lambda: backtest.backtest(data, config)["profit_abs"].to_numpy(), None, "")
+
+
+def signal_backtest_case(size: int, pairs: int = 4, seed: int = 5):
+    """Generated pairs with random entry/exit signals and a config using ROI, stoploss,
+    trailing stop, exit signals and 3 slots; prices on the markets' 1e-8 grid."""
+    n = max(size // pairs, 2)
+    rng = np.random.default_rng(seed)
+    data, markets = {}, {}
+    for i in range(pairs):
+        df = candles(n, seed=seed + i)
+        for c in ("open", "high", "low", "close"):
+            df[c] = df[c].round(8)
+        df["enter_long"] = (rng.random(n) < 0.02).astype(int)
+        df["exit_long"] = (rng.random(n) < 0.01).astype(int)
+        pair = f"P{i}/USDT"
+        data[pair] = df
+        markets[pair] = {"precision": {"price": 1e-8, "amount": 1e-8}}
+    config = {"timeframe": "5m", "stoploss": -0.03, "minimal_roi": {"0": 0.02, "60": 0.01},
+              "trailing_stop": True, "trailing_stop_positive": 0.01,
+              "trailing_stop_positive_offset": 0.015, "stake_amount": 100.0,
+              "dry_run_wallet": 1000.0, "max_open_trades": 3, "fee": 0.001,
+              "markets": markets}
+    return data, config
+
+
+def bench_vs_freqtrade(size: int = 20_000, pairs: int = 4, repeat: int = 3) -> dict:
+    """Time Freqtrade's backtest loop (``Backtesting.backtest``, indicators excluded) and
+    ftaccel's compiled backtest on the same generated signals; checks the trades agree.
+
+    Needs freqtrade installed; runs offline (markets are handed to the exchange).
+    """
+    import tempfile
+    from pathlib import Path
+
+    from . import backtest
+    from ._freqtrade_ref import run_freqtrade
+
+    data, config = signal_backtest_case(size, pairs)
+    markets = config.pop("markets")
+    ft_markets = {}
+    from ._freqtrade_ref import make_markets
+    ft_markets = make_markets(list(markets))
+    timings: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, ft_markets,
+                           Path(tmp), timings)
+    full = {**config, "markets": ft_markets}
+    ours = _with_backend("compiled", "backtest", lambda: backtest.backtest(data, full))
+    same = (len(ft) == len(ours)
+            and np.allclose(ft["profit_abs"], ours["profit_abs"], rtol=1e-9, atol=0))
+    t_ours = _with_backend("compiled", "backtest",
+                           lambda: _best(lambda: backtest.backtest(data, full), repeat))
+    ratio = timings["loop_s"] / t_ours
+    print(f"backtest vs Freqtrade ({pairs} pairs x {size // pairs:,} candles, {len(ft)} trades, "
+          f"same trades: {same}): Freqtrade loop {timings['loop_s']:.3f}s, ftaccel "
+          f"{t_ours * 1e3:.2f}ms -> {ratio:,.0f}x")
+    return {"freqtrade_s": timings["loop_s"], "ftaccel_s": t_ours, "ratio": ratio,
+            "same_trades": same, "trades": len(ft)}
+
 
 def bench(size: int = 1_000_000, repeat: int = 5) -> list[dict]:
     """Print and return timings: compiled, numpy fallback, reference, and their ratios."""

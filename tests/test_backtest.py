@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -108,3 +109,250 @@ def test_compiled_equals_fallback(data):
     fast, slow = results["compiled"], results["numpy"]
     assert fast[:2] == slow[:2]
     assert fast[2] == pytest.approx(slow[2], rel=1e-12, nan_ok=True)
+
+
+# --- full backtest against Freqtrade's own Backtesting ---------------------------------
+
+from ftaccel._freqtrade_ref import make_markets, run_freqtrade  # noqa: E402
+
+BASE = {"stake_amount": 0.05, "dry_run_wallet": 1.0, "max_open_trades": 3, "timeframe": "5m",
+        "tradable_balance_ratio": 0.99, "fee": 0.001}
+FLOAT_COLS = ["stake_amount", "max_stake_amount", "amount", "open_rate", "close_rate",
+              "fee_open", "fee_close", "profit_ratio", "profit_abs", "initial_stop_loss_abs",
+              "initial_stop_loss_ratio", "stop_loss_abs", "stop_loss_ratio", "min_rate",
+              "max_rate", "leverage", "funding_fees"]
+
+
+def _signals(candles, seed, n, p_enter=0.03, p_exit=0.02, tags=False):
+    rng = np.random.default_rng(seed)
+    df = candles.iloc[:n].copy().reset_index(drop=True)
+    for c in ("open", "high", "low", "close"):
+        df[c] = df[c].round(8)  # on the market's 1e-8 price grid
+    df["enter_long"] = (rng.random(len(df)) < p_enter).astype(int)
+    df["exit_long"] = (rng.random(len(df)) < p_exit).astype(int)
+    if tags:
+        df["enter_tag"] = np.where(rng.random(len(df)) < 0.5, "a", "b")
+        df["exit_tag"] = np.where(rng.random(len(df)) < 0.5, "x", "")
+    return df
+
+
+def _assert_same_trades(ours, ft):
+    assert list(ours.columns) == [c for c in ft.columns if c != "orders"]
+    assert len(ours) == len(ft), (len(ours), len(ft))
+    ft = ft.reset_index(drop=True)
+    for col in ours.columns:
+        a, b = ours[col], ft[col]
+        if col in FLOAT_COLS:
+            np.testing.assert_allclose(a.astype(float), b.astype(float), rtol=1e-9, atol=0,
+                                       equal_nan=True, err_msg=col)
+        else:
+            assert a.tolist() == b.tolist(), col
+
+
+def _compare(real_candles, names, config, tmp_path, n=2000, seed=0, tags=False,
+             markets_kw=None):
+    data = {f"{nm.split('_')[0]}/BTC": _signals(real_candles[f"{nm}-5m"], seed + i, n,
+                                                tags=tags)
+            for i, nm in enumerate(names)}
+    markets = make_markets(list(data), **(markets_kw or {}))
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    full = {**BASE, **config, "markets": markets}
+    results = {}
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            results[b] = bt.backtest({k: v.copy() for k, v in data.items()}, full)
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(results[b], ft)
+    assert len(ft) > 5
+    return ft
+
+
+CASES = {
+    "roi_stop_one_pair": (["ETH_BTC"], {"minimal_roi": {"0": 0.02, "30": 0.01, "90": 0},
+                                        "stoploss": -0.03}),
+    "unlimited_profit_only": (
+        ["ETH_BTC", "LTC_BTC", "ADA_BTC", "XMR_BTC", "ZEC_BTC", "DASH_BTC"],
+        {"minimal_roi": {"0": 0.03, "20": 0.01, "60": 0}, "stoploss": -0.02,
+         "stake_amount": "unlimited", "max_open_trades": 3, "exit_profit_only": True,
+         "exit_profit_offset": 0.001}),
+    "trailing_offset": (
+        ["ETH_BTC", "LTC_BTC", "NXT_BTC", "XLM_BTC"],
+        {"minimal_roi": {"0": 0.05}, "stoploss": -0.05, "trailing_stop": True,
+         "trailing_stop_positive": 0.01, "trailing_stop_positive_offset": 0.015,
+         "trailing_only_offset_is_reached": True, "max_open_trades": 2,
+         "ignore_roi_if_entry_signal": True, "use_exit_signal": False}),
+    "trailing_plain_one_slot": (
+        ["TRX_BTC", "ETC_BTC", "ETH_BTC"],
+        {"minimal_roi": {"0": 0.04, "40": 0.005}, "stoploss": -0.015, "trailing_stop": True,
+         "max_open_trades": 1, "timerange": "20180111-"}),
+    "amend_startup_stop_date": (
+        ["XLM_BTC", "ZEC_BTC", "ADA_BTC", "LTC_BTC"],
+        {"minimal_roi": {"0": 0.015, "15": 0.0}, "stoploss": -0.025, "stake_amount": 0.4,
+         "dry_run_wallet": 1.0, "max_open_trades": 4, "amend_last_stake_amount": True,
+         "last_stake_amount_min_ratio": 0.2, "startup_candle_count": 30,
+         "timerange": "-20180114"}),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_trades_match_freqtrade(case, real_candles, tmp_path):
+    names, config = CASES[case]
+    ft = _compare(real_candles, names, config, tmp_path, seed=len(case), tags=True)
+    if config.get("amend_last_stake_amount"):
+        assert (ft["stake_amount"] < config["stake_amount"] - 1e-6).any()  # amended stakes
+    if "trailing_stop" in config:
+        assert (ft["exit_reason"] == "trailing_stop_loss").any()
+
+
+def test_market_limits_and_amount_step(real_candles, tmp_path):
+    # amount step 0.01 truncates; min cost 0.04 BTC * 1.05/0.95 lifts 0.04 stakes
+    config = {"minimal_roi": {"0": 0.02}, "stoploss": -0.04, "stake_amount": 0.04,
+              "dry_run_wallet": 0.5, "max_open_trades": 4, "trailing_stop": True,
+              "trailing_stop_positive": 0.005}
+    _compare(real_candles, ["ETH_BTC", "DASH_BTC", "XMR_BTC"], config, tmp_path,
+             n=1500, markets_kw={"amount_step": 0.01, "cost_min": 0.04, "amount_min": 0.1})
+
+
+def _synthetic(n=240, seed=3):
+    """Candles with gaps through the stop, ROI-step jumps, flat stretches and a hole."""
+    rng = np.random.default_rng(seed)
+    close = np.round(100 * np.exp(np.cumsum(rng.normal(0, 0.01, n))), 2)
+    open_ = np.round(np.r_[close[0], close[:-1]] * (1 + rng.normal(0, 0.004, n)), 2)
+    gaps = rng.integers(5, n, 12)
+    open_[gaps] = np.round(open_[gaps] * rng.choice([0.9, 1.1], 12), 2)
+    open_[100:130] = close[100:130] = close[100]
+    high = np.maximum(open_, close) + np.round(rng.random(n) * 0.8, 2)
+    low = np.minimum(open_, close) - np.round(rng.random(n) * 0.8, 2)
+    high[100:130], low[100:130] = close[100], close[100]
+    dates = pd.date_range("2021-01-01", periods=n, freq="5min", tz="UTC")
+    df = pd.DataFrame({"date": dates, "open": open_, "high": high, "low": low, "close": close,
+                       "volume": 1.0})
+    df["enter_long"] = (rng.random(n) < 0.2).astype(int)
+    df["exit_long"] = (rng.random(n) < 0.05).astype(int)
+    return df.drop(index=range(150, 156)).reset_index(drop=True)  # missing candles
+
+
+def test_synthetic_gaps_steps_ties(tmp_path):
+    data = {"AAA/USDT": _synthetic(), "BBB/USDT": _synthetic(seed=4)}
+    config = {"minimal_roi": {"0": 0.03, "10": 0.02, "25": 0.01, "50": -1}, "stoploss": -0.02,
+              "stake_amount": 100.0, "dry_run_wallet": 1000.0, "max_open_trades": 2}
+    markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+    _assert_same_trades(ours, ft)
+    assert {"roi", "stop_loss"} <= set(ft["exit_reason"])
+
+
+FUTURES = {"trading_mode": "futures", "margin_mode": "isolated", "can_short": True,
+           "futures_funding_rate": 0}
+SHORT_CASES = {
+    "roi_stop_signals": {"minimal_roi": {"0": 0.02, "20": 0.01}, "stoploss": -0.03},
+    "trailing_unlimited": {"trailing_stop": True, "trailing_stop_positive": 0.005,
+                           "trailing_stop_positive_offset": 0.01,
+                           "trailing_only_offset_is_reached": True, "stoploss": -0.03,
+                           "stake_amount": "unlimited", "exit_profit_only": True,
+                           "minimal_roi": {"0": 0.05, "30": -1}},
+    "trailing_one_slot": {"trailing_stop": True, "ignore_roi_if_entry_signal": True,
+                          "max_open_trades": 1, "stoploss": -0.02,
+                          "minimal_roi": {"0": 0.03, "10": 0.01}},
+}
+
+
+@pytest.mark.parametrize("case", list(SHORT_CASES))
+def test_shorts_on_futures_match_freqtrade(case, real_candles, tmp_path):
+    rng = np.random.default_rng(len(case))
+    data = {}
+    for nm in ("ETH", "LTC", "ADA", "XMR"):
+        df = _signals(real_candles[f"{nm}_BTC-5m"], len(data), 2000, p_enter=0.04,
+                      p_exit=0.04, tags=True)
+        df["enter_short"] = (rng.random(len(df)) < 0.04).astype(int)
+        df["exit_short"] = (rng.random(len(df)) < 0.04).astype(int)
+        data[f"{nm}/USDT:USDT"] = df
+    config = {**FUTURES, **SHORT_CASES[case]}
+    markets = make_markets(list(data))
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    assert ft["is_short"].any() and (~ft["is_short"]).any()
+    # a reversal: a trade opens on the candle where the pair's previous trade closed
+    key = ft[["pair", "open_date", "close_date"]]
+    assert key.merge(key, left_on=["pair", "close_date"],
+                     right_on=["pair", "open_date"]).shape[0] > 0
+
+
+def test_unsupported_settings_raise(real_candles):
+    data = {"ETH/BTC": _signals(real_candles["ETH_BTC-5m"], 0, 300)}
+    base = {**BASE, "stoploss": -0.1, "markets": make_markets(["ETH/BTC"])}
+    for key, value in [("use_custom_stoploss", True), ("position_adjustment_enable", True),
+                       ("enable_protections", True), ("timeframe_detail", "1m"),
+                       ("can_short", True), ("leverage", 3), ("trading_mode", "margin")]:
+        with pytest.raises(ValueError, match=key):
+            bt.backtest(data, {**base, key: value})
+    futures = {**base, **FUTURES}
+    bt.backtest(data, futures)  # supported
+    for key, value, match in [("futures_funding_rate", None, "funding"),
+                              ("margin_mode", "cross", "margin_mode"),
+                              ("stoploss", -0.9, "liquidation")]:
+        with pytest.raises(ValueError, match=match):
+            bt.backtest(data, {**futures, key: value})
+    with pytest.raises(ValueError, match="unlimited"):
+        bt.backtest(data, {**base, "stake_amount": "unlimited", "max_open_trades": -1})
+    with pytest.raises(ValueError, match="stoploss"):
+        bt.backtest(data, {k: v for k, v in base.items() if k != "stoploss"})
+    with pytest.raises(ValueError, match="timeframe"):
+        bt.backtest(data, {**base, "timeframe": "5x"})
+    shorty = data["ETH/BTC"].assign(enter_short=1)
+    with pytest.raises(ValueError, match="short"):
+        bt.backtest({"ETH/BTC": shorty}, base)
+    with pytest.raises(TypeError, match="data"):
+        bt.backtest([], base)
+
+
+def test_prices_off_the_market_grid_raise(real_candles):
+    df = _signals(real_candles["ETH_BTC-5m"], 0, 500, p_enter=0.3, p_exit=0.5)
+    for c in ("open", "high", "low", "close"):
+        df[c] = df[c] + 1e-9 / 3  # finer than the 1e-8 tick: exits may not fill in Freqtrade
+    df["open"] = df["low"]  # an exit at the open rounds to below the candle
+    with pytest.raises(ValueError, match="precision"):
+        bt.backtest({"ETH/BTC": df}, {**BASE, "stoploss": -0.01, "minimal_roi": {"0": 0.001},
+                                      "markets": make_markets(["ETH/BTC"])})
+
+
+def test_pairs_starting_late_and_ending_early(real_candles, tmp_path):
+    # Freqtrade waits for a pair's first row, force-exits each pair at its own last row,
+    # and lists force exits by the order pairs were first seen
+    frames = {"ETH/BTC": _signals(real_candles["ETH_BTC-5m"], 1, 1500, p_exit=0.0),
+              "LTC/BTC": _signals(real_candles["LTC_BTC-5m"], 2, 1500, p_exit=0.0),
+              "XMR/BTC": _signals(real_candles["XMR_BTC-5m"], 3, 1500, p_exit=0.0)}
+    frames["LTC/BTC"] = frames["LTC/BTC"].iloc[200:1300].reset_index(drop=True)
+    frames["XMR/BTC"] = frames["XMR/BTC"].iloc[400:].reset_index(drop=True)
+    config = {"minimal_roi": {"0": 0.5}, "stoploss": -0.3, "max_open_trades": 5}
+    markets = make_markets(list(frames))
+    ft = run_freqtrade({k: v.copy() for k, v in frames.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(frames, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    assert (ft["exit_reason"] == "force_exit").sum() >= 2
+
+
+def test_fee_from_markets_when_not_configured(real_candles, tmp_path):
+    # Freqtrade takes max(taker, maker) of the first pair's market when `fee` is unset
+    data = {"ETH/BTC": _signals(real_candles["ETH_BTC-5m"], 9, 1000)}
+    markets = make_markets(list(data))
+    markets["ETH/BTC"].update(taker=0.0025, maker=0.0015)
+    config = {"minimal_roi": {"0": 0.01}, "stoploss": -0.02, "fee": None}
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+    _assert_same_trades(ours, ft)
+    assert (ft["fee_open"] == 0.0025).all()
