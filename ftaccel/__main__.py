@@ -37,7 +37,11 @@ def main(argv=None) -> int:
     p_info.add_argument("--json", action="store_true", help="print JSON")
     p_bench = sub.add_parser("bench", help="speed ratios vs the references, generated candles")
     p_bench.add_argument("--size", type=int, default=1_000_000, help="candles (default 1e6)")
-    p_bench.add_argument("--repeat", type=int, default=5, help="timing repeats (best of)")
+    p_bench.add_argument("--repeat", type=int, default=5,
+                         help="timing repeats (best of; cold start: median of)")
+    p_bench.add_argument("--cold-start", action="store_true",
+                         help="process start -> first result in fresh processes: compiled "
+                              "modules vs numba JIT vs TA-Lib vs importing numpy/pandas")
     p_verify = sub.add_parser("verify", help="compiled vs fallback vs reference, generated data")
     p_verify.add_argument("--size", type=int, default=5_000, help="candles (default 5000)")
     args = parser.parse_args(argv)
@@ -47,6 +51,11 @@ def main(argv=None) -> int:
         return 0
     from . import bench
 
+    if args.command == "bench" and args.cold_start:
+        from . import coldstart
+
+        coldstart.cold_start(repeat=args.repeat)
+        return 0
     if args.command == "bench":
         bench.bench(size=args.size, repeat=args.repeat)
         return 0

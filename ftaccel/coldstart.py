@@ -1,0 +1,176 @@
+"""Cold start: process start -> first result, in fresh processes (``ftaccel bench --cold-start``).
+
+Each scenario runs ``repeat`` times in a new ``python`` process; the parent notes the wall
+clock just before starting it and the child prints the wall clock right after its first
+result and its peak resident memory (``ru_maxrss``). Reported: medians over the repeats.
+
+Scenarios:
+
+* ``floor``: ``import numpy, pandas`` and nothing else;
+* ``<family> compiled``: ftaccel's ahead-of-time modules (the wheel), first call per family;
+* ``<family> jit``: the same kernels numba-compiled at first call (``FTACCEL_BACKEND=jit``,
+  numba's cache off), and ``jit cached`` with numba's on-disk cache filled by a warm-up run;
+* ``strategy ...``: every indicator of Freqtrade's sample strategy that ftaccel has, by the
+  same backends and by TA-Lib's abstract API (as Freqtrade strategies import it).
+
+Inputs are 1,000 generated candles (a few lines of numpy in the child, not timed apart).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+# Freqtrade's sample strategy (templates/sample_strategy.py, populate_indicators, the lines
+# not commented out): TA-Lib functions plus qtpylib's Bollinger bands of the typical price.
+SAMPLE_STRATEGY = ("ADX", "RSI", "STOCHF", "MACD", "MFI", "SAR", "TEMA", "HT_SINE")
+
+_DATA = """
+import numpy as np, pandas as pd
+n = 1000
+i = np.arange(n, dtype=float)
+close = 100 + 5 * np.sin(i / 17) + 0.01 * i
+df = pd.DataFrame({"open": close - 0.3, "high": close + 1, "low": close - 1, "close": close,
+                   "volume": 1000 + 10 * np.cos(i / 7)})
+"""
+
+_FAMILY_CALLS = {
+    "indicators": "import ftaccel.ta as ta\nout = ta.RSI(close, timeperiod=14)",
+    "metrics": (
+        "import ftaccel.metrics as fm\n"
+        "trades = pd.DataFrame({'profit_abs': np.sin(i[:200]),\n"
+        "                       'open_date': pd.date_range('2024-01-01', periods=200, freq='h',"
+        " tz='UTC'),\n"
+        "                       'close_date': pd.date_range('2024-01-01 00:30', periods=200,"
+        " freq='h', tz='UTC')})\n"
+        "out = fm.calculate_max_drawdown(trades, starting_balance=1000)"),
+    "backtest": (
+        "import ftaccel.backtest as bt\n"
+        "out = bt.exit_scan(df['open'].to_numpy(), df['high'].to_numpy(), df['low'].to_numpy(),"
+        " (i * 5).astype(np.int64), 0, float(close[0]), stoploss=-0.1, minimal_roi={0: 10.0})"),
+}
+
+_CHILD_END = """
+import json, resource, sys, time
+_t = time.time()
+_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"t": _t, "rss_kb": _rss // 1024 if sys.platform == "darwin" else _rss}))
+"""
+
+
+def strategy_names() -> list[str]:
+    """The sample strategy's TA-Lib functions that ftaccel.ta has (plus Bollinger bands)."""
+    from . import ta
+
+    have = {f.name for f in ta.FUNCTIONS}
+    return [name for name in SAMPLE_STRATEGY if name in have]
+
+
+def _strategy_code(names, talib: bool) -> str:
+    """The strategy set in the DataFrame form Freqtrade strategies use. TA-Lib's side
+    takes its own BBANDS for qtpylib's Bollinger bands (same bands, no freqtrade import)."""
+    if talib:
+        lines = ["import talib.abstract as ta"] + [f"out_{n} = ta.{n}(df)" for n in names]
+        lines.append("tp = (df['high'] + df['low'] + df['close']) / 3")
+        lines.append("out_bb = ta.BBANDS(tp, timeperiod=20, nbdevup=2, nbdevdn=2)")
+    else:
+        lines = ["import ftaccel.ta as ta", "import ftaccel.qtpylib as qtpylib"]
+        lines += [f"out_{n} = ta.{n}(df)" for n in names]
+        lines.append("out_bb = qtpylib.bollinger_bands(qtpylib.typical_price(df), window=20,"
+                     " stds=2)")
+    return "\n".join(lines)
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def _run_once(code: str, env: dict) -> tuple[float, float]:
+    t0 = time.time()
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=600)
+    if proc.returncode != 0:
+        raise RuntimeError(f"cold-start child failed:\n{proc.stderr[-2000:]}")
+    last = json.loads(proc.stdout.strip().splitlines()[-1])
+    return (last["t"] - t0) * 1e3, last["rss_kb"] / 1024
+
+
+def _scenarios(names, cache_dir: str):
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("FTACCEL_", "NUMBA_"))}
+    compiled = dict(base, FTACCEL_BACKEND="compiled")
+    jit = dict(base, FTACCEL_BACKEND="jit", NUMBA_CACHE_DIR=cache_dir)
+    jit_cached = dict(jit, FTACCEL_JIT_CACHE="1")
+    yield "floor: import numpy, pandas", "import numpy, pandas", base, False
+    for family, call in _FAMILY_CALLS.items():
+        code = _DATA + call
+        yield f"{family}: compiled", code, compiled, False
+        yield f"{family}: numba JIT, no cache", code, jit, False
+        yield f"{family}: numba JIT, cache warm", code, jit_cached, True
+        if family == "indicators" and _has("talib"):
+            yield "indicators: TA-Lib", _DATA + "import talib\nout = talib.RSI(close, 14)", \
+                base, False
+    code = _DATA + _strategy_code(names, talib=False)
+    yield "strategy set: compiled", code, compiled, False
+    yield "strategy set: numba JIT, no cache", code, jit, False
+    yield "strategy set: numba JIT, cache warm", code, jit_cached, True
+    if _has("talib"):
+        yield "strategy set: TA-Lib (abstract)", _DATA + _strategy_code(names, True), base, False
+
+
+def installed_size(dist: str) -> int | None:
+    """Bytes of an installed distribution's files (None when it is not installed)."""
+    from importlib import metadata
+
+    try:
+        files = metadata.distribution(dist).files or []
+    except metadata.PackageNotFoundError:
+        return None
+    total = 0
+    for f in files:
+        try:
+            total += f.locate().stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def cold_start(repeat: int = 5) -> list[dict]:
+    """Run every scenario ``repeat`` times; print and return the medians."""
+    names = strategy_names()
+    rows = []
+    print(f"ftaccel cold start: median of {repeat} fresh processes, process start -> first "
+          f"result; Python {sys.version.split()[0]}")
+    print(f"strategy set (Freqtrade sample strategy, those ftaccel has): "
+          f"{', '.join(names)} + qtpylib.bollinger_bands(typical_price)")
+    print(f"{'scenario':42s} {'median':>9s} {'vs floor':>9s} {'peak RSS':>9s}")
+    with tempfile.TemporaryDirectory(prefix="ftaccel-numba-cache-") as cache_dir:
+        floor = None
+        for label, code, env, warm in _scenarios(names, cache_dir):
+            code = code + "\n" + _CHILD_END
+            if warm:
+                _run_once(code, env)  # fills numba's cache
+            runs = [_run_once(code, env) for _ in range(repeat)]
+            ms = statistics.median(r[0] for r in runs)
+            rss = statistics.median(r[1] for r in runs)
+            floor = ms if floor is None else floor
+            rows.append({"scenario": label, "median_ms": ms, "over_floor_ms": ms - floor,
+                         "peak_rss_mb": rss})
+            print(f"{label:42s} {ms:7.0f}ms {ms - floor:+8.0f}ms {rss:7.0f}MB", flush=True)
+    by = {r["scenario"]: r["median_ms"] for r in rows}
+    comp = by["strategy set: compiled"]
+    print(f"\nstrategy set: compiled adds {comp - floor:.0f} ms over the floor; numba JIT "
+          f"(no cache) takes {by['strategy set: numba JIT, no cache'] / comp:.1f}x as long, "
+          f"JIT with a warm cache {by['strategy set: numba JIT, cache warm'] / comp:.1f}x")
+    sizes = {d: installed_size(d) for d in ("ftaccel", "numba", "llvmlite")}
+    print("installed size: " + ", ".join(
+        f"{d} {s / 1e6:.1f} MB" if s is not None else f"{d} not installed"
+        for d, s in sizes.items()))
+    return rows
