@@ -77,7 +77,9 @@ def _strategy_code(names, talib: bool) -> str:
     if talib:
         lines = ["import talib.abstract as ta"] + [f"out_{n} = ta.{n}(df)" for n in names]
         lines.append("tp = (df['high'] + df['low'] + df['close']) / 3")
-        lines.append("out_bb = ta.BBANDS(tp, timeperiod=20, nbdevup=2, nbdevdn=2)")
+        lines.append("import talib")
+        lines.append("out_bb = talib.BBANDS(tp.to_numpy(), timeperiod=20, nbdevup=2.0,"
+                     " nbdevdn=2.0)")
     else:
         lines = ["import ftaccel.ta as ta", "import ftaccel.qtpylib as qtpylib"]
         lines += [f"out_{n} = ta.{n}(df)" for n in names]
