@@ -9,11 +9,16 @@ Scenarios:
 * ``floor``: ``import numpy, pandas`` and nothing else;
 * ``<family> compiled``: ftaccel's ahead-of-time modules (the wheel), first call per family;
 * ``<family> jit``: the same kernels numba-compiled at first call (``FTACCEL_BACKEND=jit``,
-  numba's cache off), and ``jit cached`` with numba's on-disk cache filled by a warm-up run;
+  numba's cache off), and ``cache warm`` with numba's on-disk cache filled by a warm-up run;
 * ``strategy ...``: every indicator of Freqtrade's sample strategy that ftaccel has, by the
   same backends and by TA-Lib's abstract API (as Freqtrade strategies import it).
 
 Inputs are 1,000 generated candles (a few lines of numpy in the child, not timed apart).
+Each scenario first runs once untimed, so that the file cache and Python's bytecode caches
+are warm, as on a deployed bot: the children write their bytecode under a private
+``PYTHONPYCACHEPREFIX`` (also when ``PYTHONDONTWRITEBYTECODE`` is set) and leave the
+installed packages untouched. The untimed run does not fill numba's cache (it is off) except
+in the ``cache warm`` scenarios.
 """
 
 from __future__ import annotations
@@ -58,8 +63,11 @@ _FAMILY_CALLS = {
 _CHILD_END = """
 import json, resource, sys, time
 _t = time.time()
-_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"t": _t, "rss_kb": _rss // 1024 if sys.platform == "darwin" else _rss}))
+_ru = resource.getrusage(resource.RUSAGE_SELF)
+_rss = _ru.ru_maxrss
+print(json.dumps({"t": _t, "cpu_s": _ru.ru_utime + _ru.ru_stime,
+                  "rss_kb": _rss // 1024 if sys.platform == "darwin" else _rss,
+                  "numba_loaded": "numba" in sys.modules}))
 """
 
 
@@ -94,37 +102,40 @@ def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def _run_once(code: str, env: dict) -> tuple[float, float]:
+def _run_once(code: str, env: dict) -> tuple[float, float, float, bool]:
+    """(wall ms from process start to first result, the child's CPU ms (user + system) up
+    to then, its peak RSS in MB, whether numba was imported)"""
     t0 = time.time()
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           timeout=600)
     if proc.returncode != 0:
         raise RuntimeError(f"cold-start child failed:\n{proc.stderr[-2000:]}")
     last = json.loads(proc.stdout.strip().splitlines()[-1])
-    return (last["t"] - t0) * 1e3, last["rss_kb"] / 1024
+    return ((last["t"] - t0) * 1e3, last["cpu_s"] * 1e3, last["rss_kb"] / 1024,
+            last["numba_loaded"])
 
 
-def _scenarios(names, cache_dir: str):
+def _scenarios(names, cache_dir: str, pycache: str):
     base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("FTACCEL_", "NUMBA_"))}
+            if not k.startswith(("FTACCEL_", "NUMBA_", "PYTHONDONTWRITEBYTECODE"))}
+    base["PYTHONPYCACHEPREFIX"] = pycache
     compiled = dict(base, FTACCEL_BACKEND="compiled")
     jit = dict(base, FTACCEL_BACKEND="jit", NUMBA_CACHE_DIR=cache_dir)
     jit_cached = dict(jit, FTACCEL_JIT_CACHE="1")
-    yield "floor: import numpy, pandas", "import numpy, pandas", base, False
+    yield "floor: import numpy, pandas", "import numpy, pandas", base
     for family, call in _FAMILY_CALLS.items():
         code = _DATA + call
-        yield f"{family}: compiled", code, compiled, False
-        yield f"{family}: numba JIT, no cache", code, jit, False
-        yield f"{family}: numba JIT, cache warm", code, jit_cached, True
+        yield f"{family}: compiled", code, compiled
+        yield f"{family}: numba JIT, no cache", code, jit
+        yield f"{family}: numba JIT, cache warm", code, jit_cached
         if family == "indicators" and _has("talib"):
-            yield "indicators: TA-Lib", _DATA + "import talib\nout = talib.RSI(close, 14)", \
-                base, False
+            yield "indicators: TA-Lib", _DATA + "import talib\nout = talib.RSI(close, 14)", base
     code = _DATA + _strategy_code(names, talib=False)
-    yield "strategy set: compiled", code, compiled, False
-    yield "strategy set: numba JIT, no cache", code, jit, False
-    yield "strategy set: numba JIT, cache warm", code, jit_cached, True
+    yield "strategy set: compiled", code, compiled
+    yield "strategy set: numba JIT, no cache", code, jit
+    yield "strategy set: numba JIT, cache warm", code, jit_cached
     if _has("talib"):
-        yield "strategy set: TA-Lib (abstract)", _DATA + _strategy_code(names, True), base, False
+        yield "strategy set: TA-Lib (abstract)", _DATA + _strategy_code(names, True), base
 
 
 def installed_size(dist: str) -> int | None:
@@ -145,32 +156,45 @@ def installed_size(dist: str) -> int | None:
 
 
 def cold_start(repeat: int = 5) -> list[dict]:
-    """Run every scenario ``repeat`` times; print and return the medians."""
+    """Run every scenario ``repeat`` times; print and return the medians.
+
+    ``wall``: process start -> first result by the clock; ``cpu``: the child's own CPU
+    time (user + system) up to its first result, which a busy machine inflates far less.
+    """
     names = strategy_names()
     rows = []
     print(f"ftaccel cold start: median of {repeat} fresh processes, process start -> first "
           f"result; Python {sys.version.split()[0]}")
     print(f"strategy set (Freqtrade sample strategy, those ftaccel has): "
           f"{', '.join(names)} + qtpylib.bollinger_bands(typical_price)")
-    print(f"{'scenario':42s} {'median':>9s} {'vs floor':>9s} {'peak RSS':>9s}")
-    with tempfile.TemporaryDirectory(prefix="ftaccel-numba-cache-") as cache_dir:
+    print(f"{'scenario':40s} {'wall':>8s} {'+floor':>8s} {'cpu':>8s} {'+floor':>8s} "
+          f"{'peak RSS':>9s}  numba")
+    with tempfile.TemporaryDirectory(prefix="ftaccel-coldstart-") as tmp:
         floor = None
-        for label, code, env, warm in _scenarios(names, cache_dir):
+        cache_dir, pycache = os.path.join(tmp, "numba"), os.path.join(tmp, "pycache")
+        for label, code, env in _scenarios(names, cache_dir, pycache):
             code = code + "\n" + _CHILD_END
-            if warm:
-                _run_once(code, env)  # fills numba's cache
+            _run_once(code, env)  # untimed: bytecode, file cache (and numba's cache if on)
             runs = [_run_once(code, env) for _ in range(repeat)]
-            ms = statistics.median(r[0] for r in runs)
-            rss = statistics.median(r[1] for r in runs)
-            floor = ms if floor is None else floor
-            rows.append({"scenario": label, "median_ms": ms, "over_floor_ms": ms - floor,
-                         "peak_rss_mb": rss})
-            print(f"{label:42s} {ms:7.0f}ms {ms - floor:+8.0f}ms {rss:7.0f}MB", flush=True)
-    by = {r["scenario"]: r["median_ms"] for r in rows}
-    comp = by["strategy set: compiled"]
-    print(f"\nstrategy set: compiled adds {comp - floor:.0f} ms over the floor; numba JIT "
-          f"(no cache) takes {by['strategy set: numba JIT, no cache'] / comp:.1f}x as long, "
-          f"JIT with a warm cache {by['strategy set: numba JIT, cache warm'] / comp:.1f}x")
+            wall, cpu, rss = (statistics.median(r[k] for r in runs) for k in range(3))
+            floor = floor or (wall, cpu)
+            rows.append({"scenario": label, "wall_ms": wall, "cpu_ms": cpu,
+                         "wall_over_floor_ms": wall - floor[0],
+                         "cpu_over_floor_ms": cpu - floor[1], "peak_rss_mb": rss,
+                         "numba_loaded": any(r[3] for r in runs)})
+            numba = "yes" if rows[-1]["numba_loaded"] else "no"
+            print(f"{label:40s} {wall:6.0f}ms {wall - floor[0]:+6.0f}ms {cpu:6.0f}ms "
+                  f"{cpu - floor[1]:+6.0f}ms {rss:7.0f}MB  {numba}", flush=True)
+    by = {r["scenario"]: r for r in rows}
+    comp, jit, warm = (by[f"strategy set: {k}"] for k in
+                       ("compiled", "numba JIT, no cache", "numba JIT, cache warm"))
+    for key, what in (("wall_ms", "wall"), ("cpu_ms", "cpu")):
+        base = rows[0][key]
+        added = (jit[key] - base) / max(comp[key] - base, 1.0)
+        print(f"strategy set ({what}): compiled adds {comp[key] - base:.0f} ms over the floor; "
+              f"numba JIT without cache takes {jit[key] / comp[key]:.1f}x as long to the first "
+              f"values ({added:.0f}x the time added over the floor), JIT with a warm cache "
+              f"{warm[key] / comp[key]:.1f}x")
     sizes = {d: installed_size(d) for d in ("ftaccel", "numba", "llvmlite")}
     print("installed size: " + ", ".join(
         f"{d} {s / 1e6:.1f} MB" if s is not None else f"{d} not installed"

@@ -143,6 +143,8 @@ def _check_installed(python: Path, cwd: Path, reference: str | None = None):
     """What the Dockerfile's runtime stage and cibuildwheel's test step run."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("FTACCEL_", "PYTHON", "VIRTUAL_ENV"))}
+    # (PYTHONDONTWRITEBYTECODE dropped too: the venv's bytecode is written once, not
+    # recompiled from source in every process.)
     probe = subprocess.run([python, "-c", "import numba"], cwd=cwd, env=env,
                            capture_output=True, text=True)
     assert probe.returncode != 0 and "No module named 'numba'" in probe.stderr
