@@ -6,14 +6,16 @@ result and its peak resident memory (``ru_maxrss``). Reported: medians over the 
 
 Scenarios:
 
-* ``floor``: ``import numpy, pandas`` and nothing else;
+* ``floor``: ``import numpy, pandas`` and building the input arrays/frame that every other
+  scenario builds too, so "+floor" is exactly what the scenario's library adds (``import
+  numpy, pandas`` alone is shown as well);
 * ``<family> compiled``: ftaccel's ahead-of-time modules (the wheel), first call per family;
 * ``<family> jit``: the same kernels numba-compiled at first call (``FTACCEL_BACKEND=jit``,
   numba's cache off), and ``cache warm`` with numba's on-disk cache filled by a warm-up run;
 * ``strategy ...``: every indicator of Freqtrade's sample strategy that ftaccel has, by the
   same backends and by TA-Lib's abstract API (as Freqtrade strategies import it).
 
-Inputs are 1,000 generated candles (a few lines of numpy in the child, not timed apart).
+Inputs are 1,000 generated candles (a few lines of numpy and pandas in the child).
 Each scenario first runs once untimed, so that the file cache and Python's bytecode caches
 are warm, as on a deployed bot: the children write their bytecode under a private
 ``PYTHONPYCACHEPREFIX`` (also when ``PYTHONDONTWRITEBYTECODE`` is set) and leave the
@@ -42,6 +44,9 @@ i = np.arange(n, dtype=float)
 close = 100 + 5 * np.sin(i / 17) + 0.01 * i
 df = pd.DataFrame({"open": close - 0.3, "high": close + 1, "low": close - 1, "close": close,
                    "volume": 1000 + 10 * np.cos(i / 7)})
+import resource as _r, time as _tm
+_m = _r.getrusage(_r.RUSAGE_SELF)
+_mark = (_tm.time(), _m.ru_utime + _m.ru_stime)  # the floor is reached here
 """
 
 _FAMILY_CALLS = {
@@ -65,7 +70,11 @@ import json, resource, sys, time
 _t = time.time()
 _ru = resource.getrusage(resource.RUSAGE_SELF)
 _rss = _ru.ru_maxrss
-print(json.dumps({"t": _t, "cpu_s": _ru.ru_utime + _ru.ru_stime,
+_cpu = _ru.ru_utime + _ru.ru_stime
+_mk = globals().get("_mark")
+print(json.dumps({"t": _t, "cpu_s": _cpu,
+                  "added_wall_s": _t - _mk[0] if _mk else None,
+                  "added_cpu_s": _cpu - _mk[1] if _mk else None,
                   "rss_kb": _rss // 1024 if sys.platform == "darwin" else _rss,
                   "numba_loaded": "numba" in sys.modules}))
 """
@@ -102,17 +111,19 @@ def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def _run_once(code: str, env: dict) -> tuple[float, float, float, bool]:
+def _run_once(code: str, env: dict) -> tuple:
     """(wall ms from process start to first result, the child's CPU ms (user + system) up
-    to then, its peak RSS in MB, whether numba was imported)"""
+    to then, its peak RSS in MB, whether numba was imported, wall ms and CPU ms from the
+    floor (numpy, pandas imported and the inputs built) to the first result)"""
     t0 = time.time()
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           timeout=600)
     if proc.returncode != 0:
         raise RuntimeError(f"cold-start child failed:\n{proc.stderr[-2000:]}")
     last = json.loads(proc.stdout.strip().splitlines()[-1])
+    added = [None if last[k] is None else last[k] * 1e3 for k in ("added_wall_s", "added_cpu_s")]
     return ((last["t"] - t0) * 1e3, last["cpu_s"] * 1e3, last["rss_kb"] / 1024,
-            last["numba_loaded"])
+            last["numba_loaded"], *added)
 
 
 def _scenarios(names, cache_dir: str, pycache: str):
@@ -122,7 +133,8 @@ def _scenarios(names, cache_dir: str, pycache: str):
     compiled = dict(base, FTACCEL_BACKEND="compiled")
     jit = dict(base, FTACCEL_BACKEND="jit", NUMBA_CACHE_DIR=cache_dir)
     jit_cached = dict(jit, FTACCEL_JIT_CACHE="1")
-    yield "floor: import numpy, pandas", "import numpy, pandas", base
+    yield "floor: numpy, pandas + the inputs", _DATA, base
+    yield "import numpy, pandas only", "import numpy, pandas", base
     for family, call in _FAMILY_CALLS.items():
         code = _DATA + call
         yield f"{family}: compiled", code, compiled
@@ -155,11 +167,18 @@ def installed_size(dist: str) -> int | None:
     return total
 
 
+def _median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else float("nan")
+
+
 def cold_start(repeat: int = 5) -> list[dict]:
     """Run every scenario ``repeat`` times; print and return the medians.
 
     ``wall``: process start -> first result by the clock; ``cpu``: the child's own CPU
-    time (user + system) up to its first result, which a busy machine inflates far less.
+    time (user + system) up to its first result, which a busy machine inflates far less;
+    ``added``: measured inside the child, from the floor (numpy and pandas imported, inputs
+    built) to the first result: what the library costs, free of interpreter-start noise.
     """
     names = strategy_names()
     rows = []
@@ -167,34 +186,31 @@ def cold_start(repeat: int = 5) -> list[dict]:
           f"result; Python {sys.version.split()[0]}")
     print(f"strategy set (Freqtrade sample strategy, those ftaccel has): "
           f"{', '.join(names)} + qtpylib.bollinger_bands(typical_price)")
-    print(f"{'scenario':40s} {'wall':>8s} {'+floor':>8s} {'cpu':>8s} {'+floor':>8s} "
+    print(f"{'scenario':38s} {'wall':>7s} {'cpu':>7s} {'added wall':>11s} {'added cpu':>10s} "
           f"{'peak RSS':>9s}  numba")
     with tempfile.TemporaryDirectory(prefix="ftaccel-coldstart-") as tmp:
-        floor = None
         cache_dir, pycache = os.path.join(tmp, "numba"), os.path.join(tmp, "pycache")
         for label, code, env in _scenarios(names, cache_dir, pycache):
             code = code + "\n" + _CHILD_END
             _run_once(code, env)  # untimed: bytecode, file cache (and numba's cache if on)
             runs = [_run_once(code, env) for _ in range(repeat)]
-            wall, cpu, rss = (statistics.median(r[k] for r in runs) for k in range(3))
-            floor = floor or (wall, cpu)
-            rows.append({"scenario": label, "wall_ms": wall, "cpu_ms": cpu,
-                         "wall_over_floor_ms": wall - floor[0],
-                         "cpu_over_floor_ms": cpu - floor[1], "peak_rss_mb": rss,
-                         "numba_loaded": any(r[3] for r in runs)})
-            numba = "yes" if rows[-1]["numba_loaded"] else "no"
-            print(f"{label:40s} {wall:6.0f}ms {wall - floor[0]:+6.0f}ms {cpu:6.0f}ms "
-                  f"{cpu - floor[1]:+6.0f}ms {rss:7.0f}MB  {numba}", flush=True)
+            wall, cpu, rss, _, add_wall, add_cpu = (_median(r[k] for r in runs)
+                                                    for k in range(6))
+            row = {"scenario": label, "wall_ms": wall, "cpu_ms": cpu, "added_wall_ms": add_wall,
+                   "added_cpu_ms": add_cpu, "peak_rss_mb": rss,
+                   "numba_loaded": any(r[3] for r in runs)}
+            rows.append(row)
+            print(f"{label:38s} {wall:5.0f}ms {cpu:5.0f}ms {add_wall:9.1f}ms {add_cpu:8.1f}ms "
+                  f"{rss:7.0f}MB  {'yes' if row['numba_loaded'] else 'no'}", flush=True)
     by = {r["scenario"]: r for r in rows}
     comp, jit, warm = (by[f"strategy set: {k}"] for k in
                        ("compiled", "numba JIT, no cache", "numba JIT, cache warm"))
-    for key, what in (("wall_ms", "wall"), ("cpu_ms", "cpu")):
-        base = rows[0][key]
-        added = (jit[key] - base) / max(comp[key] - base, 1.0)
-        print(f"strategy set ({what}): compiled adds {comp[key] - base:.0f} ms over the floor; "
-              f"numba JIT without cache takes {jit[key] / comp[key]:.1f}x as long to the first "
-              f"values ({added:.0f}x the time added over the floor), JIT with a warm cache "
-              f"{warm[key] / comp[key]:.1f}x")
+    print(f"\nstrategy set: compiled adds {comp['added_wall_ms']:.1f} ms wall "
+          f"({comp['added_cpu_ms']:.1f} ms CPU) over the floor; numba JIT without cache adds "
+          f"{jit['added_wall_ms']:.0f} ms ({jit['added_wall_ms'] / comp['added_wall_ms']:.0f}x; "
+          f"process start -> values {jit['wall_ms'] / comp['wall_ms']:.1f}x), with a warm "
+          f"cache {warm['added_wall_ms']:.0f} ms "
+          f"({warm['added_wall_ms'] / comp['added_wall_ms']:.0f}x)")
     sizes = {d: installed_size(d) for d in ("ftaccel", "numba", "llvmlite")}
     print("installed size: " + ", ".join(
         f"{d} {s / 1e6:.1f} MB" if s is not None else f"{d} not installed"

@@ -29,12 +29,13 @@ def _scenario(label):
 def test_compiled_scenario_runs_without_numba(tmp_path):
     label, code, env = _scenario("strategy set: compiled")
     env = dict(env, PYTHONPYCACHEPREFIX=str(tmp_path))
-    ms, cpu, rss, numba_loaded = coldstart._run_once(code + coldstart._CHILD_END, env)
+    ms, cpu, rss, numba_loaded, added, _ = coldstart._run_once(code + coldstart._CHILD_END, env)
     assert not numba_loaded and ms > 0 and cpu > 0 and rss > 0
+    assert 0 < added < ms
 
 
 def test_jit_scenario_uses_numba(tmp_path):
     label, code, env = _scenario("backtest: numba JIT, no cache")
     env = dict(env, PYTHONPYCACHEPREFIX=str(tmp_path), NUMBA_CACHE_DIR=str(tmp_path / "nb"))
-    ms, cpu, rss, numba_loaded = coldstart._run_once(code + coldstart._CHILD_END, env)
-    assert numba_loaded and ms > 0
+    ms, cpu, rss, numba_loaded, added, _ = coldstart._run_once(code + coldstart._CHILD_END, env)
+    assert numba_loaded and 0 < added < ms
