@@ -13,12 +13,13 @@ Modules: :mod:`ftaccel.ta` (TA-Lib compatible indicators), :mod:`ftaccel.metrics
 from __future__ import annotations
 
 import importlib
+import sys
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "info", "set_backend", "ta", "metrics", "backtest"]
+__all__ = ["__version__", "info", "stats", "set_backend", "ta", "metrics", "backtest"]
 
-_SUBMODULES = ("ta", "metrics", "backtest", "bench")
+_SUBMODULES = ("ta", "metrics", "backtest", "bench", "freqtrade", "config", "monitor")
 
 
 def info() -> dict:
@@ -26,6 +27,23 @@ def info() -> dict:
     from ._backend import info as _info
 
     return _info()
+
+
+def stats() -> dict:
+    """Error-fallback counters per family, per-function timings when
+    ``performance_benchmarking`` is on (see :mod:`ftaccel.monitor`), and what
+    :func:`ftaccel.freqtrade.install` patched."""
+    from . import _backend, monitor
+
+    return {
+        "strict": _backend.strict(),
+        "families": {name: {k: v for k, v in _backend.family(name).info().items()
+                            if k in ("backend", "failures", "disabled")}
+                     for name in _backend.FAMILIES},
+        "functions": monitor.snapshot(),
+        "freqtrade": (sys.modules["ftaccel.freqtrade"].report()
+                      if "ftaccel.freqtrade" in sys.modules else {}),
+    }
 
 
 def set_backend(backend: str, family: str | None = None) -> None:

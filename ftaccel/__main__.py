@@ -39,6 +39,9 @@ def main(argv=None) -> int:
     p_bench.add_argument("--size", type=int, default=1_000_000, help="candles (default 1e6)")
     p_bench.add_argument("--repeat", type=int, default=5,
                          help="timing repeats (best of; cold start: median of)")
+    p_bench.add_argument("--family", choices=("metrics",),
+                         help="metrics: every freqtrade.data.metrics function at 100, 1,000 "
+                              "and 100,000 trades and 10/100 pairs of 10,000 candles")
     p_bench.add_argument("--cold-start", action="store_true",
                          help="process start -> first result in fresh processes: compiled "
                               "modules vs numba JIT vs TA-Lib vs importing numpy/pandas")
@@ -57,7 +60,10 @@ def main(argv=None) -> int:
         coldstart.cold_start(repeat=args.repeat)
         return 0
     if args.command == "bench":
-        bench.bench(size=args.size, repeat=args.repeat)
+        if args.family == "metrics":
+            bench.bench_metrics(repeat=args.repeat)
+        else:
+            bench.bench(size=args.size, repeat=args.repeat)
         return 0
     return 0 if bench.verify(size=args.size) else 1
 

@@ -43,8 +43,20 @@ def _env_backend(family: str) -> tuple[str, str]:
     return "compiled", "default"
 
 
+_strict_override: bool | None = None
+
+
 def strict() -> bool:
+    """True when a failing compiled call raises: ``FTACCEL_STRICT=1``, or :func:`set_strict`."""
+    if _strict_override:
+        return True
     return os.environ.get("FTACCEL_STRICT", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def set_strict(flag: bool | None) -> None:
+    """Force strict mode on (True) or leave it to ``FTACCEL_STRICT`` (None/False)."""
+    global _strict_override
+    _strict_override = flag
 
 
 class _JitModule:

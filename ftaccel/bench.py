@@ -121,6 +121,106 @@ def bench(size: int = 1_000_000, repeat: int = 5) -> list[dict]:
     return rows
 
 
+def balance_history(n: int = 1_000, seed: int = 11) -> pd.DataFrame:
+    """Synthetic wallet snapshots (``date``, ``total_quote``) over about 90 days."""
+    tr = trades(n, seed)
+    return pd.DataFrame({"date": tr["close_date"],
+                         "total_quote": 1_000.0 + np.cumsum(tr["profit_abs"].to_numpy())})
+
+
+def pairs(count: int = 10, n: int = 10_000) -> dict[str, pd.DataFrame]:
+    """``count`` pairs of ``n`` aligned generated 5m candles."""
+    return {f"P{i}/USDT": candles(n, seed=100 + i) for i in range(count)}
+
+
+#: trades per call for the per-trade metrics, pairs for the dict-of-frames functions
+METRICS_SIZES = (100, 1_000, 100_000)
+METRICS_PAIRS = (10, 100)
+
+
+def _metrics_cases(ft):
+    """(function, size label, ftaccel callable, Freqtrade callable) for every metric."""
+    from . import metrics as fm
+
+    for n in METRICS_SIZES:
+        tr = trades(n)
+        lo, hi = tr["close_date"].iloc[0], tr["close_date"].iloc[-1]
+        hist = balance_history(n)
+        per_trade = {
+            "calculate_max_drawdown": lambda m, tr=tr: m.calculate_max_drawdown(
+                tr, starting_balance=1000),
+            "calculate_underwater": lambda m, tr=tr: m.calculate_underwater(tr),
+            "calculate_sharpe": lambda m, tr=tr, lo=lo, hi=hi: m.calculate_sharpe(
+                tr, lo, hi, 1000),
+            "calculate_sortino": lambda m, tr=tr, lo=lo, hi=hi: m.calculate_sortino(
+                tr, lo, hi, 1000),
+            "calculate_calmar": lambda m, tr=tr, lo=lo, hi=hi: m.calculate_calmar(
+                tr, lo, hi, 1000),
+            "calculate_expectancy": lambda m, tr=tr: m.calculate_expectancy(tr),
+            "calculate_sqn": lambda m, tr=tr: m.calculate_sqn(tr, 1000),
+            "calculate_csum": lambda m, tr=tr: m.calculate_csum(tr, 1000),
+            "calculate_p_value": lambda m, tr=tr: m.calculate_p_value(tr, 1000),
+            "calculate_sharpe_from_balance": lambda m, h=hist:
+                m.calculate_sharpe_from_balance(h),
+            "calculate_sortino_from_balance": lambda m, h=hist:
+                m.calculate_sortino_from_balance(h),
+            "calculate_calmar_from_balance": lambda m, h=hist:
+                m.calculate_calmar_from_balance(h),
+            "calculate_max_drawdown_from_balance": lambda m, h=hist:
+                m.calculate_max_drawdown_from_balance(h),
+        }
+        for name, call in per_trade.items():
+            yield (name, f"{n:,} trades", lambda c=call: c(fm),
+                   (lambda c=call: c(ft)) if ft else None)
+    yield ("calculate_cagr", "scalar", lambda: fm.calculate_cagr(90, 1000.0, 1234.5),
+           (lambda: ft.calculate_cagr(90, 1000.0, 1234.5)) if ft else None)
+    for count in METRICS_PAIRS:
+        data = pairs(count)
+        dates = next(iter(data.values()))["date"]
+        lo, hi = dates.iloc[100], dates.iloc[-100]
+        comb = fm.combine_dataframes_with_mean(data)
+        tr = trades(1_000)
+        tr["close_date"] = tr["close_date"] - tr["close_date"].iloc[0] + dates.iloc[0]
+        per_pairs = {
+            "calculate_market_change": lambda m, d=data, lo=lo: m.calculate_market_change(
+                d, min_date=lo),
+            "combine_dataframes_by_column": lambda m, d=data:
+                m.combine_dataframes_by_column(d),
+            "combine_dataframes_with_mean": lambda m, d=data:
+                m.combine_dataframes_with_mean(d),
+            "combined_dataframes_with_rel_mean": lambda m, d=data, lo=lo, hi=hi:
+                m.combined_dataframes_with_rel_mean(d, lo, hi),
+            "create_cum_profit": lambda m, c=comb, tr=tr: m.create_cum_profit(
+                c.copy(deep=False), tr, "cum_profit", "5m"),
+        }
+        for name, call in per_pairs.items():
+            yield (name, f"{count} pairs x 10,000", lambda c=call: c(fm),
+                   (lambda c=call: c(ft)) if ft else None)
+
+
+def bench_metrics(repeat: int = 5) -> list[dict]:
+    """Print and return, per metric and size, Freqtrade's time / ftaccel's time."""
+    import warnings
+
+    ft = _optional("freqtrade.data.metrics")
+    rows = []
+    print(f"ftaccel bench --family metrics: generated trades / candles, best of {repeat}; "
+          "ratio = Freqtrade time / ftaccel time (higher is better for ftaccel)")
+    print(f"{'function':38s} {'size':>20s} {'ftaccel':>11s} {'freqtrade':>11s} {'ratio':>8s}")
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for name, size, ours, ref in _metrics_cases(ft):
+            t_ours = _best(ours, repeat)
+            t_ref = _best(ref, repeat) if ref else float("nan")
+            rows.append({"function": name, "size": size, "ftaccel_s": t_ours,
+                         "freqtrade_s": t_ref, "ratio": t_ref / t_ours})
+            ratio = f"{t_ref / t_ours:7.1f}x" if ref else "      -"
+            ref_ms = f"{t_ref * 1e3:9.3f}ms" if ref else "          -"
+            print(f"{name:38s} {size:>20s} {t_ours * 1e3:9.3f}ms {ref_ms} {ratio}")
+    print(f"backend: {_backend.family('metrics').backend}")
+    return rows
+
+
 def _same(a, b, rtol=1e-9) -> bool:
     if isinstance(a, tuple):
         return all(_same(x, y, rtol) for x, y in zip(a, b))

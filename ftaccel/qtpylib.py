@@ -89,11 +89,28 @@ def crossed_below(series1, series2):
 
 
 def _full_window(series, window, ddof_std):
-    out = family("indicators").call("qt_window_stat", as_float_array(series, "series"),
-                                    window, ddof_std)
+    """qtpylib's numpy path (min_periods == window): NaN/inf in a window propagate."""
+    values = as_float_array(series, "series")
+    out = family("indicators").call("qt_window_stat", values, window, ddof_std)
     if isinstance(series, pd.Series):
         return pd.Series(index=series.index, data=out)
     return out
+
+
+def _pandas_window(series, window, min_periods, ddof):
+    """``Series.rolling(window, min_periods).mean()``/``.std(ddof)``, compiled; pandas
+    itself answers arguments it would reject, so its errors are kept."""
+    if (isinstance(min_periods, (bool, np.bool_))
+            or not isinstance(min_periods, (int, np.integer))
+            or not 0 <= min_periods <= window):
+        rolling = (series if isinstance(series, pd.Series) else pd.Series(series)).rolling(
+            window=window, min_periods=min_periods)
+        return rolling.mean() if ddof < 0 else rolling.std(ddof=ddof)
+    values = as_float_array(series, "series")
+    out = family("indicators").call("qt_rolling", values, window, int(min_periods), ddof)
+    if isinstance(series, pd.Series):
+        return pd.Series(out, index=series.index, name=series.name)
+    return pd.Series(out)
 
 
 def rolling_std(series, window=200, min_periods=None):
@@ -101,9 +118,7 @@ def rolling_std(series, window=200, min_periods=None):
     min_periods = window if min_periods is None else min_periods
     if min_periods == window and len(series) > window:
         return _full_window(series, window, 1)
-    return pd.Series(series).rolling(window=window, min_periods=min_periods).std() \
-        if not isinstance(series, pd.Series) else \
-        series.rolling(window=window, min_periods=min_periods).std()
+    return _pandas_window(series, window, min_periods, 1)
 
 
 def rolling_mean(series, window=200, min_periods=None):
@@ -111,9 +126,7 @@ def rolling_mean(series, window=200, min_periods=None):
     min_periods = window if min_periods is None else min_periods
     if min_periods == window and len(series) > window:
         return _full_window(series, window, -1)
-    return pd.Series(series).rolling(window=window, min_periods=min_periods).mean() \
-        if not isinstance(series, pd.Series) else \
-        series.rolling(window=window, min_periods=min_periods).mean()
+    return _pandas_window(series, window, min_periods, -1)
 
 
 def rolling_min(series, window=14, min_periods=None):

@@ -230,3 +230,331 @@ def test_underwater_and_calmar_match_freqtrade(profits, data, starting_balance, 
                 assert type(got) is type(exp) and close(got, exp)
     finally:
         _backend.set_backend("compiled", "metrics")
+
+
+# -- the whole surface of freqtrade.data.metrics -------------------------------------------
+def test_every_public_freqtrade_function_is_provided():
+    import inspect
+
+    public = [name for name, obj in inspect.getmembers(ft, inspect.isfunction)
+              if obj.__module__ == ft.__name__ and not name.startswith("_")]
+    assert len(public) >= 19
+    for name in public:
+        ours = getattr(fm, name)
+        assert name in fm.FUNCTIONS, name
+        theirs = inspect.signature(getattr(ft, name)).parameters.values()
+        mine = inspect.signature(ours).parameters.values()
+        assert [(p.name, p.kind, p.default) for p in mine] == [
+            (p.name, p.kind, p.default) for p in theirs], name
+    assert [f.name for f in dataclasses.fields(fm.DrawDownResult)] == [
+        f.name for f in dataclasses.fields(ft.DrawDownResult)]
+
+
+def outcome(func, *args, **kwargs):
+    """("ok", result) or ("raise", exception type, message)."""
+    try:
+        with np.errstate(all="ignore"):
+            return ("ok", func(*args, **kwargs))
+    except Exception as exc:  # noqa: BLE001 - the type and message are compared
+        return ("raise", type(exc), str(exc))
+
+
+def both_backends(func, *args, **kwargs):
+    """Outcome on the compiled backend, after checking the fallback gives the same."""
+    results = []
+    for name in ("compiled", "numpy"):
+        _backend.set_backend(name, "metrics")
+        try:
+            results.append(outcome(func, *args, **kwargs))
+        finally:
+            _backend.set_backend("compiled", "metrics")
+    fast, slow = results
+    same_outcome(fast, slow)
+    return fast
+
+
+def same_outcome(got, exp):
+    assert got[0] == exp[0], (got, exp)
+    if got[0] == "raise":
+        assert got[1:] == exp[1:]
+        return
+    x, y = got[1], exp[1]
+    if dataclasses.is_dataclass(y):
+        same_result(x, y)
+    elif isinstance(y, pd.DataFrame):
+        pd.testing.assert_frame_equal(x, y, rtol=1e-12, atol=1e-12)
+    else:
+        assert type(x) is type(y), (x, y)
+        assert close(x, y), (x, y)
+
+
+# -- balance histories ---------------------------------------------------------------------
+balance_values = st.one_of(
+    st.floats(0, 1e4, allow_nan=False), st.just(np.nan), st.just(0.0), st.just(1000.0),
+    st.floats(1e-9, 1e-6), st.floats(1e8, 1e12), st.floats(-100, 100, allow_nan=False))
+
+
+def make_balance(minutes, values, tz="UTC", unit="ns", nat=()):
+    start = pd.Timestamp("2024-03-28")
+    dates = pd.Series(start + pd.to_timedelta(np.asarray(minutes, dtype=np.int64), unit="min"))
+    dates = dates.dt.as_unit(unit)
+    if tz:  # instants in UTC shown in tz: no nonexistent local times across a DST change
+        dates = dates.dt.tz_localize("UTC").dt.tz_convert(tz)
+    dates = dates.astype(object).where(~np.isin(np.arange(len(dates)), list(nat)), pd.NaT)
+    dates = pd.to_datetime(dates).dt.as_unit(unit) if len(dates) else dates.astype(
+        f"datetime64[{unit}]" if not tz else f"datetime64[{unit}, {tz}]")
+    return pd.DataFrame({"date": dates, "total_quote": np.asarray(values, dtype=float),
+                         "other": 1})
+
+
+BALANCE_FUNCS = ("calculate_sharpe_from_balance", "calculate_sortino_from_balance",
+                 "calculate_calmar_from_balance", "calculate_max_drawdown_from_balance")
+
+
+@settings(max_examples=250, deadline=None)
+@given(values=st.lists(balance_values, min_size=0, max_size=30), data=st.data(),
+       tz=st.sampled_from(["UTC", None, "Europe/Berlin"]),
+       unit=st.sampled_from(["ns", "us", "s"]), relative=st.booleans())
+def test_balance_functions_match_freqtrade(values, data, tz, unit, relative):
+    n = len(values)
+    # within an hour, a day, up to 9 and up to 60 days (most with enough days for returns)
+    span = data.draw(st.sampled_from([60, 60 * 24, 60 * 24 * 9, 60 * 24 * 60, 60 * 24 * 60]))
+    minutes = data.draw(st.lists(st.integers(0, span), min_size=n, max_size=n))
+    if data.draw(st.booleans()):  # a wallet-like walk around 1e4, NaN snapshots kept
+        x = np.asarray(values, dtype=float)
+        values = list(np.where(np.isnan(x), np.nan, 1e4 + np.cumsum(np.nan_to_num(x) % 200
+                                                                    - 100)))
+    nat = data.draw(st.sets(st.integers(0, max(n - 1, 0)), max_size=2)) if n else set()
+    history = make_balance(minutes, values, tz, unit, nat)
+    for name in BALANCE_FUNCS:
+        kwargs = {"relative": relative} if name.startswith("calculate_max") else {}
+        exp = outcome(getattr(ft, name), history, **kwargs)
+        same_outcome(both_backends(getattr(fm, name), history, **kwargs), exp)
+
+
+def test_balance_functions_edge_cases(backend):
+    rising = make_balance([0, 1440, 2880, 4320], [100.0, 110.0, 121.0, 133.1])
+    falling = make_balance([0, 1440, 2880], [100.0, 90.0, 80.0])
+    flat = make_balance([0, 1440, 2880], [100.0, 100.0, 100.0])
+    zero_start = make_balance([0, 1440, 2880], [0.0, 10.0, 5.0])
+    one_day = make_balance([0, 10, 20], [100.0, 90.0, 95.0])
+    single = make_balance([0], [100.0])
+    empty = make_balance([], [])
+    frames = (rising, falling, flat, zero_start, one_day, single, empty,
+              rising.drop(columns="total_quote"), rising.rename(columns={"date": "when"}))
+    for frame in frames:
+        for name in BALANCE_FUNCS:
+            same_outcome(outcome(getattr(fm, name), frame),
+                         outcome(getattr(ft, name), frame))
+    custom = rising.rename(columns={"date": "d", "total_quote": "b"})
+    for name in BALANCE_FUNCS:
+        same_outcome(outcome(getattr(fm, name), custom, date_col="d", balance_col="b"),
+                     outcome(getattr(ft, name), custom, date_col="d", balance_col="b"))
+    with pytest.raises(ValueError, match="Balance-history dataframe empty."):
+        fm.calculate_max_drawdown_from_balance(single)
+
+
+# -- p-value -----------------------------------------------------------------------------
+@settings(max_examples=250, deadline=None)
+@given(profits=st.lists(st.one_of(profit_values, st.just(np.nan)), min_size=0, max_size=40),
+       starting_balance=st.sampled_from([1000, 10.5, 0.5, 1e-6]))
+def test_p_value_matches_freqtrade(profits, starting_balance):
+    from scipy import stats
+
+    trades = make_trades(profits, range(len(profits)))
+    exp = outcome(ft.calculate_p_value, trades, starting_balance)
+    got = both_backends(fm.calculate_p_value, trades, starting_balance)
+    assert got[0] == exp[0] == "ok"
+    x, y = got[1], exp[1]
+    assert type(x) is float
+    if np.isnan(y):
+        assert np.isnan(x)
+        return
+    with np.errstate(all="ignore"):
+        t = stats.ttest_1samp(np.asarray(profits) / starting_balance, 0).statistic
+    if len(profits) == 2 and abs(t) < 1e-3:
+        # scipy's CDFLIB loses absolute accuracy near t = 0 for one degree of freedom
+        assert x == pytest.approx(y, abs=1e-8)
+    else:
+        assert x == pytest.approx(y, rel=1e-12, abs=1e-300)
+
+
+def test_p_value_known_cases(backend):
+    for profits in ([1.0], [], [1.0, 1.0, 1.0], [1.0, 2.0], [-1.0, -2.0, -3.0],
+                    [5.0, -1.0, 2.0, 0.0], list(np.linspace(-1, 3, 500)), [1e-9, 2e-9, 3e-9]):
+        trades = make_trades(profits, range(len(profits)))
+        got, exp = fm.calculate_p_value(trades, 1000), ft.calculate_p_value(trades, 1000)
+        assert type(got) is type(exp) and got == pytest.approx(exp, rel=1e-12)
+
+
+# -- market change and pair frames ---------------------------------------------------------
+def make_pairs(draw, aligned):
+    npairs = draw(st.integers(0, 4))
+    data = {}
+    start = pd.Timestamp("2024-01-01", tz="UTC")
+    n = draw(st.integers(0, 25))
+    for i in range(npairs):
+        m = n if aligned else draw(st.integers(0, 25))
+        offset = 0 if aligned else draw(st.integers(0, 5))
+        close = draw(st.lists(st.one_of(st.floats(1e-6, 1e6), st.just(np.nan), st.just(0.0)),
+                              min_size=m, max_size=m))
+        dates = start + pd.to_timedelta(5 * (np.arange(m) + offset), unit="min")
+        data[f"P{i}/USDT"] = pd.DataFrame({"date": dates, "open": 1.0,
+                                            "close": np.asarray(close, dtype=float)})
+    return data
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), aligned=st.booleans(), cut=st.integers(-2, 30))
+def test_market_change_and_combined_frames_match_freqtrade(data, aligned, cut):
+    pairs = make_pairs(data.draw, aligned)
+    start = pd.Timestamp("2024-01-01", tz="UTC")
+    lo, hi = start + pd.Timedelta(minutes=5 * cut), start + pd.Timedelta(minutes=5 * (cut + 9))
+    for min_date in (None, lo):
+        same_outcome(both_backends(fm.calculate_market_change, pairs, min_date=min_date),
+                     outcome(ft.calculate_market_change, pairs, min_date=min_date))
+    for column in ("close", "open"):
+        for name in ("combine_dataframes_by_column", "combine_dataframes_with_mean"):
+            same_outcome(both_backends(getattr(fm, name), pairs, column),
+                         outcome(getattr(ft, name), pairs, column))
+        same_outcome(both_backends(fm.combined_dataframes_with_rel_mean, pairs, lo, hi, column),
+                     outcome(ft.combined_dataframes_with_rel_mean, pairs, lo, hi, column))
+
+
+def test_pair_frames_errors_and_odd_input(backend):
+    for name in ("combine_dataframes_by_column", "combine_dataframes_with_mean"):
+        with pytest.raises(ValueError, match="No data provided."):
+            getattr(fm, name)({})
+    with pytest.raises(ValueError, match="No data provided."):
+        fm.combined_dataframes_with_rel_mean({}, None, None)
+    assert fm.calculate_market_change({}) == ft.calculate_market_change({}) == 0.0
+    start = pd.Timestamp("2024-01-01", tz="UTC")
+    frame = pd.DataFrame({"date": pd.date_range(start, periods=4, freq="5min"),
+                          "close": [np.nan] * 4, "volume": [1, 2, 3, 4]})
+    for args in (({"A": frame},), ({"A": frame}, "volume"), ({"A": frame}, "nope"),
+                 ({"A": frame}, "close", start + pd.Timedelta(days=1)),
+                 ({"A": frame}, "close", start.tz_localize(None))):
+        same_outcome(outcome(fm.calculate_market_change, *args),
+                     outcome(ft.calculate_market_change, *args))
+    pairs = {"A": frame, "B": frame.assign(close=[1.0, 2.0, 4.0, 8.0])}
+    for column in ("volume", "close", "nope"):
+        for name in ("combine_dataframes_by_column", "combine_dataframes_with_mean"):
+            same_outcome(outcome(getattr(fm, name), pairs, column),
+                         outcome(getattr(ft, name), pairs, column))
+    same_outcome(outcome(fm.combined_dataframes_with_rel_mean, pairs, start,
+                         start.tz_localize(None)),
+                 outcome(ft.combined_dataframes_with_rel_mean, pairs, start,
+                         start.tz_localize(None)))
+
+
+# -- cumulative profit -------------------------------------------------------------------
+@settings(max_examples=150, deadline=None)
+@given(profits=st.lists(st.one_of(profit_values, st.just(np.nan)), min_size=0, max_size=30),
+       data=st.data(), timeframe=st.sampled_from(["5m", "1h", "4h", "1d", "1w", "7m"]),
+       candles=st.integers(1, 60), aligned=st.booleans())
+def test_create_cum_profit_matches_freqtrade(profits, data, timeframe, candles, aligned):
+    n = len(profits)
+    minutes = data.draw(st.lists(st.integers(0, 60 * 30), min_size=n, max_size=n))
+    trades = make_trades(profits, minutes)
+    step = pd.Timedelta(timeframe.replace("m", "min")) if aligned else pd.Timedelta("17min")
+    index = pd.DatetimeIndex(pd.Timestamp("2024-01-01", tz="UTC") + step * np.arange(candles),
+                             name="date")
+    frame = pd.DataFrame({"close": np.arange(candles, dtype=float)}, index=index)
+    exp = outcome(ft.create_cum_profit, frame.copy(), trades, "cum", timeframe)
+    same_outcome(both_backends(lambda: fm.create_cum_profit(frame.copy(), trades, "cum",
+                                                            timeframe)), exp)
+
+
+def test_create_cum_profit_on_combined_real_candles(backend, real_candles):
+    frames = {k: v for k, v in real_candles.items() if k.endswith("-5m")}
+    assert frames
+    comb = ft.combine_dataframes_with_mean(frames)
+    first = next(iter(frames.values()))
+    close = first["close"].to_numpy()
+    entries = np.arange(0, len(close) - 6, 12)
+    trades = pd.DataFrame({"close_date": first["date"].to_numpy()[entries + 6],
+                           "profit_abs": (close[entries + 6] / close[entries] - 1) * 10})
+    for timeframe in ("5m", "1h"):
+        pd.testing.assert_frame_equal(
+            fm.create_cum_profit(comb.copy(), trades, "cum_profit", timeframe),
+            ft.create_cum_profit(comb.copy(), trades, "cum_profit", timeframe),
+            rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="Trade dataframe empty."):
+        fm.create_cum_profit(comb.copy(), trades.iloc[:0], "cum_profit", "5m")
+
+
+def test_pair_functions_on_real_candles(backend, real_candles):
+    frames = {k: v for k, v in real_candles.items() if k.endswith("-5m")}
+    first = next(iter(frames.values()))["date"]
+    lo, hi = first.iloc[100], first.iloc[len(first) // 2]
+    assert fm.calculate_market_change(frames, min_date=lo) == pytest.approx(
+        ft.calculate_market_change(frames, min_date=lo), rel=1e-12)
+    assert fm.calculate_market_change(frames) == pytest.approx(
+        ft.calculate_market_change(frames), rel=1e-12)
+    pd.testing.assert_frame_equal(fm.combine_dataframes_with_mean(frames),
+                                  ft.combine_dataframes_with_mean(frames), rtol=1e-12)
+    pd.testing.assert_frame_equal(fm.combined_dataframes_with_rel_mean(frames, lo, hi),
+                                  ft.combined_dataframes_with_rel_mean(frames, lo, hi),
+                                  rtol=1e-12, atol=1e-12)
+    mixed = dict(real_candles)  # 5m and 30m pairs: dates differ, outer join
+    pd.testing.assert_frame_equal(fm.combine_dataframes_by_column(mixed),
+                                  ft.combine_dataframes_by_column(mixed))
+
+
+def test_balance_and_p_value_on_real_candle_trades(backend, real_candles):
+    for frame in real_candles.values():
+        close = frame["close"].to_numpy()
+        entries = np.arange(0, len(close) - 6, 12)
+        profit = (close[entries + 6] / close[entries] - 1) * 100
+        trades = pd.DataFrame({"close_date": frame["date"].to_numpy()[entries + 6],
+                               "profit_abs": profit})
+        assert fm.calculate_p_value(trades, 1000) == pytest.approx(
+            ft.calculate_p_value(trades, 1000), rel=1e-12)
+        history = pd.DataFrame({"date": trades["close_date"],
+                                "total_quote": 1000 + np.cumsum(profit)})
+        for name in BALANCE_FUNCS:
+            same_outcome(outcome(getattr(fm, name), history),
+                         outcome(getattr(ft, name), history))
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps=st.lists(st.one_of(st.floats(-100, 100), st.just(np.nan), st.just(0.0)),
+                      min_size=8, max_size=80),
+       data=st.data(), start=st.sampled_from([1e4, 1.0, 1e9, 0.0]),
+       tz=st.sampled_from(["UTC", None, "Asia/Tokyo"]))
+def test_balance_ratios_on_multi_day_histories(steps, data, start, tz):
+    """Walks over weeks (most days with snapshots): the daily-return ratios get values."""
+    n = len(steps)
+    minutes = data.draw(st.lists(st.integers(0, 60 * 24 * 40), min_size=n, max_size=n))
+    x = np.asarray(steps, dtype=float)
+    walk = np.where(np.isnan(x), np.nan, start + np.cumsum(np.nan_to_num(x)))
+    history = make_balance(minutes, walk, tz)
+    for name in BALANCE_FUNCS:
+        exp = outcome(getattr(ft, name), history)
+        same_outcome(both_backends(getattr(fm, name), history), exp)
+
+
+def test_array_building_blocks_match_the_frame_functions(backend):
+    rng = np.random.default_rng(5)
+    profits = rng.normal(0, 10, 300)
+    trades = make_trades(profits, np.arange(300) * 97)  # about 20 days
+    for relative, balance in ((False, 0.0), (True, 1000.0)):
+        high, low = fm.max_drawdown_indices(profits, balance, relative)
+        uw = ft.calculate_underwater(trades, value_col="profit_abs", starting_balance=balance)
+        res = ft.calculate_max_drawdown(trades, starting_balance=balance, relative=relative)
+        assert uw["cumulative"].iloc[low] == res.low_value
+        assert uw["cumulative"].iloc[high] == res.high_value
+        assert uw["date"].iloc[low] == res.low_date
+    history = pd.DataFrame({"date": trades["close_date"], "total_quote": 1e4 + np.cumsum(
+        profits)})
+    returns = fm.daily_returns(history["date"], history["total_quote"])
+    daily = history.set_index("date")["total_quote"].resample("1D").last().dropna()
+    expected = daily.pct_change().dropna().to_numpy()
+    np.testing.assert_array_equal(returns, expected)
+    assert len(expected) > 10
+    assert ft.calculate_sharpe_from_balance(history) == pytest.approx(
+        float(expected.mean() / expected.std() * np.sqrt(365)), rel=1e-12)
+    with pytest.raises(ValueError, match="sorted"):
+        fm.daily_returns(history["date"][::-1], history["total_quote"][::-1])
+    with pytest.raises(ValueError, match="length"):
+        fm.daily_returns(history["date"], history["total_quote"][:-1])

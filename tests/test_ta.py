@@ -30,6 +30,22 @@ def param_cases(ind):
         for value in values:
             if p.lo <= value <= p.hi and value != p.default:
                 cases.append({**base, p.name: value})
+    cases += matype_cases(ind, base)
+    return cases
+
+
+def matype_cases(ind, base):
+    """Every moving-average type (TA-Lib's MA_Type 0..13) for each ``*matype`` parameter,
+    at a short and at the default period (the period is what most types depend on)."""
+    cases = []
+    for p in ind.params:
+        if not p.name.endswith("matype"):
+            continue
+        for value in range(p.lo, p.hi + 1):
+            if value != p.default:
+                cases.append({**base, p.name: value})
+            if "timeperiod" in base and base["timeperiod"] != 5:
+                cases.append({**base, p.name: value, "timeperiod": 5})
     return cases
 
 
@@ -250,6 +266,8 @@ def test_dataframe_form_matches_talib_abstract(ind, backend, real_candles):
     if ind.params:  # positional and keyword parameters in the frame form
         p = ind.params[0]
         value = max(p.lo, 3)
+        if p.kind == "float":  # talib.abstract refuses an int for a float parameter
+            value = float(max(p.lo, 0.1))
         got_kw = getattr(ta, ind.name)(frame, **{p.name: value})
         got_pos = getattr(ta, ind.name)(frame, value)
         expected = getattr(talib.abstract, ind.name)(frame, **{p.name: value})

@@ -1,6 +1,8 @@
 """Momentum indicators: rows of the indicator table."""
 
-from . import CLOSE, OHLC, Indicator, period
+from . import CLOSE, HL, HLC, OHLC, Indicator, period
+
+HLCV = HLC + (("volume", "volume"),)
 
 ROWS = (
     Indicator("BOP", "Momentum Indicators", "Balance Of Power", OHLC, (), ("real",), "bop",
@@ -16,4 +18,39 @@ ROWS = (
               CLOSE, (period(10, lo=1),), ("real",), "rocp", lambda timeperiod: timeperiod),
     Indicator("ROCR", "Momentum Indicators", "Rate of change ratio: (price/prevPrice)",
               CLOSE, (period(10, lo=1),), ("real",), "rocr", lambda timeperiod: timeperiod),
+    Indicator("PLUS_DM", "Momentum Indicators", "Plus Directional Movement", HL,
+              (period(14, lo=1),), ("real",), "plus_dm",
+              lambda timeperiod: timeperiod - 1 if timeperiod > 1 else 1),
+    Indicator("MINUS_DM", "Momentum Indicators", "Minus Directional Movement", HL,
+              (period(14, lo=1),), ("real",), "minus_dm",
+              lambda timeperiod: timeperiod - 1 if timeperiod > 1 else 1),
+    Indicator("PLUS_DI", "Momentum Indicators", "Plus Directional Indicator", HLC,
+              (period(14, lo=1),), ("real",), "plus_di",
+              lambda timeperiod: timeperiod if timeperiod > 1 else 1),
+    Indicator("MINUS_DI", "Momentum Indicators", "Minus Directional Indicator", HLC,
+              (period(14, lo=1),), ("real",), "minus_di",
+              lambda timeperiod: timeperiod if timeperiod > 1 else 1),
+    Indicator("DX", "Momentum Indicators", "Directional Movement Index", HLC, (period(14),),
+              ("real",), "dx", lambda timeperiod: timeperiod),
+    Indicator("ADX", "Momentum Indicators", "Average Directional Movement Index", HLC,
+              (period(14),), ("real",), "adx", lambda timeperiod: 2 * timeperiod - 1),
+    Indicator("ADXR", "Momentum Indicators", "Average Directional Movement Index Rating", HLC,
+              (period(14),), ("real",), "adxr", lambda timeperiod: 3 * timeperiod - 2),
+    Indicator("CCI", "Momentum Indicators", "Commodity Channel Index", HLC, (period(14),),
+              ("real",), "cci", lambda timeperiod: timeperiod - 1),
+    Indicator("WILLR", "Momentum Indicators", "Williams' %R", HLC, (period(14),),
+              ("real",), "willr", lambda timeperiod: timeperiod - 1),
+    Indicator("CMO", "Momentum Indicators", "Chande Momentum Oscillator", CLOSE, (period(14),),
+              ("real",), "cmo", lambda timeperiod: timeperiod),
+    Indicator("MFI", "Momentum Indicators", "Money Flow Index", HLCV, (period(14),),
+              ("real",), "mfi", lambda timeperiod: timeperiod),
+    Indicator("AROON", "Momentum Indicators", "Aroon", HL, (period(14),),
+              ("aroondown", "aroonup"), "aroon", lambda timeperiod: timeperiod),
+    Indicator("AROONOSC", "Momentum Indicators", "Aroon Oscillator", HL, (period(14),),
+              ("real",), "aroonosc", lambda timeperiod: timeperiod),
+    Indicator("ULTOSC", "Momentum Indicators", "Ultimate Oscillator", HLC,
+              (period(7, lo=1, name="timeperiod1"), period(14, lo=1, name="timeperiod2"),
+               period(28, lo=1, name="timeperiod3")), ("real",), "ultosc",
+              lambda timeperiod1, timeperiod2, timeperiod3: max(timeperiod1, timeperiod2,
+                                                                timeperiod3)),
 )

@@ -4,9 +4,11 @@ Inputs are float64 arrays already sorted the way Freqtrade sorts the trades; the
 ``ftaccel.metrics`` does the frame handling. NaN follows pandas' ``skipna`` rules.
 """
 
+import math
+
 import numpy as np
 
-from . import export
+from . import export, helper
 
 
 @export("UniTuple(f8[::1], 4)(f8[::1], f8)")
@@ -133,3 +135,473 @@ def nanstd(values, ddof):
             d = v - mean
             sq += d * d
     return np.sqrt(sq / (count - ddof))
+
+
+@export("f8[::1](i8[::1], f8[::1], i8)")
+def daily_returns(dates, balance, day):
+    """Day-over-day returns of the last balance of each day, as Freqtrade's wallet series.
+
+    ``dates`` are sorted integer timestamps (one unit, midnight-aligned origin), ``day``
+    the length of a day in that unit. The last balance of each day with data is kept;
+    the returns ``b[i] / b[i-1] - 1`` that come out NaN (``0 / 0``) are dropped, as
+    pandas' ``pct_change().dropna()``. Fewer than two days give an empty array.
+    """
+    n = dates.shape[0]
+    last = np.empty(n)
+    ndays = 0
+    prev_day = 0
+    for i in range(n):
+        t = dates[i]
+        d = t // day
+        if ndays > 0 and d == prev_day:
+            last[ndays - 1] = balance[i]
+        else:
+            last[ndays] = balance[i]
+            ndays += 1
+            prev_day = d
+    if ndays < 2:
+        return np.empty(0)
+    out = np.empty(ndays - 1)
+    m = 0
+    for i in range(1, ndays):
+        r = last[i] / last[i - 1] - 1.0
+        if not np.isnan(r):
+            out[m] = r
+            m += 1
+    return out[:m].copy()
+
+
+@export("UniTuple(f8, 3)(f8[::1], u1[::1])")
+def first_last_valid(values, keep):
+    """``(status, first, last)`` of the non-NaN values among the kept rows.
+
+    ``keep`` flags the rows to consider (an empty ``keep`` keeps every row). status is 0
+    when no row is kept, 1 when the kept rows are all NaN, 2 otherwise.
+    """
+    n = values.shape[0]
+    use_mask = keep.shape[0] > 0
+    kept = False
+    first = np.nan
+    last = np.nan
+    found = False
+    for i in range(n):
+        if use_mask and keep[i] == 0:
+            continue
+        kept = True
+        v = values[i]
+        if np.isnan(v):
+            continue
+        if not found:
+            first = v
+            found = True
+        last = v
+    if not kept:
+        return 0.0, first, last
+    if not found:
+        return 1.0, first, last
+    return 2.0, first, last
+
+
+@export("UniTuple(f8[::1], 3)(f8[:, ::1])")
+def pairs_mean_relmean_count(mat):
+    """Row statistics of a pairs x candles matrix (one pair per row).
+
+    Returns, per candle, the mean over the pairs skipping NaN (NaN when none), the
+    cumulative sum of the mean relative change ``x[t] / x[t-1] - 1`` over the pairs
+    (NaN changes skipped, a candle without any counts 0), and the count of non-NaN pairs.
+    """
+    npairs = mat.shape[0]
+    n = mat.shape[1]
+    mean = np.empty(n)
+    rel = np.empty(n)
+    count = np.empty(n)
+    total = 0.0
+    for t in range(n):
+        s = 0.0
+        c = 0
+        rs = 0.0
+        rc = 0
+        for p in range(npairs):
+            v = mat[p, t]
+            if not np.isnan(v):
+                s += v
+                c += 1
+            if t > 0:
+                r = v / mat[p, t - 1] - 1.0
+                if not np.isnan(r):
+                    rs += r
+                    rc += 1
+        mean[t] = s / c if c > 0 else np.nan
+        count[t] = c
+        if rc > 0:
+            rm = rs / rc
+            if not np.isnan(rm):
+                total += rm
+        rel[t] = total
+    return mean, rel, count
+
+
+@export("f8[::1](f8[:, ::1])")
+def pairs_mean(mat):
+    """Mean over the pairs (rows) of each candle (column), NaN skipped; NaN when none."""
+    npairs = mat.shape[0]
+    n = mat.shape[1]
+    mean = np.empty(n)
+    for t in range(n):
+        s = 0.0
+        c = 0
+        for p in range(npairs):
+            v = mat[p, t]
+            if not np.isnan(v):
+                s += v
+                c += 1
+        mean[t] = s / c if c > 0 else np.nan
+    return mean
+
+
+@export("f8[::1](i8[::1], i8[::1], f8[::1], i8, i8)")
+def cum_profit_on_index(index, close, profit, first, freq):
+    """Freqtrade's ``create_cum_profit`` column on the candle dates ``index``.
+
+    Profits are summed per bin ``[first + k*freq, first + (k+1)*freq)`` of their close
+    date (Kahan-compensated, NaN as 0, as pandas' resample sum), accumulated, and read on
+    each candle date that is a bin label; other candles are NaN. Candles dated like the
+    first candle are set to 0, then the gaps are forward-filled. ``close`` must be
+    non-empty and ``first`` the label of the bin of its earliest date.
+    """
+    m = close.shape[0]
+    last_bin = 0
+    for i in range(m):
+        k = (close[i] - first) // freq
+        if k > last_bin:
+            last_bin = k
+    nb = last_bin + 1
+    sums = np.zeros(nb)
+    comp = np.zeros(nb)
+    for i in range(m):
+        v = profit[i]
+        if np.isnan(v):
+            continue
+        k = (close[i] - first) // freq
+        y = v - comp[k]
+        t = sums[k] + y
+        c = t - sums[k] - y
+        comp[k] = 0.0 if np.isnan(c) else c
+        sums[k] = t
+    total = 0.0
+    for k in range(nb):
+        total += sums[k]
+        sums[k] = total
+    n = index.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        d = index[i] - first
+        if d >= 0 and d % freq == 0 and d // freq < nb:
+            out[i] = sums[d // freq]
+        else:
+            out[i] = np.nan
+    if n > 0:
+        start = index[0]
+        for i in range(n):
+            if index[i] == start:
+                out[i] = 0.0
+        for i in range(1, n):
+            if np.isnan(out[i]):
+                out[i] = out[i - 1]
+    return out
+
+
+@helper
+def _betacf(a, b, x):
+    """Continued fraction of the incomplete beta (modified Lentz)."""
+    tiny = 1e-300
+    qab = a + b
+    qap = a + 1.0
+    qam = a - 1.0
+    c = 1.0
+    d = 1.0 - qab * x / qap
+    if abs(d) < tiny:
+        d = tiny
+    d = 1.0 / d
+    h = d
+    for m in range(1, 10000):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        if abs(d) < tiny:
+            d = tiny
+        c = 1.0 + aa / c
+        if abs(c) < tiny:
+            c = tiny
+        d = 1.0 / d
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        if abs(d) < tiny:
+            d = tiny
+        c = 1.0 + aa / c
+        if abs(c) < tiny:
+            c = tiny
+        d = 1.0 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < 1e-15:
+            break
+    return h
+
+
+@helper
+def _betainc(a, b, x, y):
+    """Regularized incomplete beta ``I_x(a, b)`` with ``y = 1 - x`` given exactly.
+
+    NaN for NaN input; 0 at ``x <= 0`` and 1 at ``y <= 0``.
+    """
+    if np.isnan(a) or np.isnan(b) or np.isnan(x) or np.isnan(y):
+        return np.nan
+    if x <= 0.0:
+        return 0.0
+    if y <= 0.0:
+        return 1.0
+    lbeta = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+    front = math.exp(lbeta + a * math.log(x) + b * math.log1p(-x) if x < 0.5
+                     else lbeta + a * math.log1p(-y) + b * math.log(y))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, y) / b
+
+
+@export("f8(f8, f8, f8, f8)")
+def betainc_reg(a, b, x, y):
+    """Regularized incomplete beta ``I_x(a, b)`` with ``y = 1 - x`` given exactly.
+
+    NaN for NaN input; 0 at ``x <= 0`` and 1 at ``y <= 0``.
+    """
+    return _betainc(a, b, x, y)
+
+
+@export("f8(f8, f8)")
+def student_t_two_sided(t, df):
+    """Two-sided tail ``P(|T| >= |t|)`` of Student's t with ``df`` degrees of freedom."""
+    if np.isnan(t) or np.isnan(df) or df <= 0.0:
+        return np.nan
+    if np.isinf(t):
+        return 0.0
+    t2 = t * t
+    x = df / (df + t2)
+    y = t2 / (df + t2)
+    p = _betainc(0.5 * df, 0.5, x, y)
+    return min(p, 1.0)
+
+
+@helper
+def _pairwise_block(a, lo, n):
+    """numpy's pairwise_sum leaf: ``n <= 128`` values, eight running sums."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += a[lo + i]
+        return res
+    r0 = a[lo]
+    r1 = a[lo + 1]
+    r2 = a[lo + 2]
+    r3 = a[lo + 3]
+    r4 = a[lo + 4]
+    r5 = a[lo + 5]
+    r6 = a[lo + 6]
+    r7 = a[lo + 7]
+    i = 8
+    stop = n - (n % 8)
+    while i < stop:
+        r0 += a[lo + i]
+        r1 += a[lo + i + 1]
+        r2 += a[lo + i + 2]
+        r3 += a[lo + i + 3]
+        r4 += a[lo + i + 4]
+        r5 += a[lo + i + 5]
+        r6 += a[lo + i + 6]
+        r7 += a[lo + i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+@helper
+def _leaf(a, lo, n, nan0):
+    if nan0:
+        return _pairwise_block_nan0(a, lo, n)
+    return _pairwise_block(a, lo, n)
+
+
+@helper
+def _pairwise(a, lo, n, nan0):
+    """numpy's pairwise summation of ``a[lo:lo + n]`` (same blocks, same rounding).
+
+    numpy halves the range (rounded down to a multiple of 8) until blocks of at most 128
+    values and adds the halves; this walks the same tree with an explicit stack.
+    """
+    if n <= 128:
+        return _leaf(a, lo, n, nan0)
+    s_lo = np.empty(128, dtype=np.int64)
+    s_n = np.empty(128, dtype=np.int64)
+    s_state = np.empty(128, dtype=np.int64)
+    vals = np.empty(128)
+    sp = 0
+    vp = 0
+    s_lo[0] = lo
+    s_n[0] = n
+    s_state[0] = 0
+    sp = 1
+    while sp > 0:
+        top = sp - 1
+        cur_lo = s_lo[top]
+        cur_n = s_n[top]
+        if cur_n <= 128:
+            vals[vp] = _leaf(a, cur_lo, cur_n, nan0)
+            vp += 1
+            sp -= 1
+            continue
+        n2 = cur_n // 2
+        n2 -= n2 % 8
+        state = s_state[top]
+        if state == 0:
+            s_state[top] = 1
+            s_lo[sp] = cur_lo
+            s_n[sp] = n2
+            s_state[sp] = 0
+            sp += 1
+        elif state == 1:
+            s_state[top] = 2
+            s_lo[sp] = cur_lo + n2
+            s_n[sp] = cur_n - n2
+            s_state[sp] = 0
+            sp += 1
+        else:
+            right = vals[vp - 1]
+            left = vals[vp - 2]
+            vp -= 2
+            vals[vp] = left + right
+            vp += 1
+            sp -= 1
+    return vals[0]
+
+
+@helper
+def _std_second_pass(values, n, ddof, total, count):
+    """:func:`_std_naive` given its first pass (sequential sum and count of non-NaN)."""
+    if count <= ddof:
+        return np.nan
+    mean = total / count
+    sq = 0.0
+    for i in range(n):
+        v = values[i]
+        if v == v:
+            d = v - mean
+            sq += d * d
+    return np.sqrt(sq / (count - ddof))
+
+
+@helper
+def _std_naive(values, n, ddof):
+    """Two-pass standard deviation of ``values[:n]`` skipping NaN (bottleneck's order)."""
+    total = 0.0
+    count = 0
+    for i in range(n):
+        v = values[i]
+        if not np.isnan(v):
+            total += v
+            count += 1
+    if count <= ddof:
+        return np.nan
+    mean = total / count
+    sq = 0.0
+    for i in range(n):
+        v = values[i]
+        if not np.isnan(v):
+            d = v - mean
+            sq += d * d
+    return np.sqrt(sq / (count - ddof))
+
+
+@helper
+def _z(v):
+    return 0.0 if np.isnan(v) else v
+
+
+@helper
+def _pairwise_block_nan0(a, lo, n):
+    """:func:`_pairwise_block` reading NaN as 0."""
+    if n < 8:
+        res = 0.0
+        for i in range(n):
+            res += _z(a[lo + i])
+        return res
+    r0 = _z(a[lo])
+    r1 = _z(a[lo + 1])
+    r2 = _z(a[lo + 2])
+    r3 = _z(a[lo + 3])
+    r4 = _z(a[lo + 4])
+    r5 = _z(a[lo + 5])
+    r6 = _z(a[lo + 6])
+    r7 = _z(a[lo + 7])
+    i = 8
+    stop = n - (n % 8)
+    while i < stop:
+        r0 += _z(a[lo + i])
+        r1 += _z(a[lo + i + 1])
+        r2 += _z(a[lo + i + 2])
+        r3 += _z(a[lo + i + 3])
+        r4 += _z(a[lo + i + 4])
+        r5 += _z(a[lo + i + 5])
+        r6 += _z(a[lo + i + 6])
+        r7 += _z(a[lo + i + 7])
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += _z(a[lo + i])
+        i += 1
+    return res
+
+
+@export("UniTuple(f8, 3)(f8[::1], f8, i8, i8)")
+def returns_stats(profit, starting_balance, ddof, downside):
+    """Statistics of the returns ``profit / starting_balance`` as pandas computes them.
+
+    Returns ``(sum, count, std)``: the sum with NaN as 0 (numpy's pairwise order), the
+    count of non-NaN returns and their standard deviation with ``ddof`` (NaN skipped, two
+    passes as bottleneck) -- of the returns of the losing trades (``profit < 0``) only
+    when ``downside`` is 1.
+    """
+    n = profit.shape[0]
+    r = np.empty(n)
+    count = 0
+    seq = 0.0
+    for i in range(n):
+        v = profit[i] / starting_balance
+        r[i] = v
+        if v == v:
+            count += 1
+            seq += v
+    total = 0.0 + _pairwise(r, 0, n, count < n)
+    if downside == 0:
+        return total, float(count), _std_second_pass(r, n, ddof, seq, count)
+    nd = 0
+    dseq = 0.0
+    dcount = 0
+    for i in range(n):
+        if profit[i] < 0.0:
+            v = r[i]
+            r[nd] = v
+            nd += 1
+            if v == v:
+                dseq += v
+                dcount += 1
+    return total, np.nan, _std_second_pass(r, nd, ddof, dseq, dcount)
+
+
+@export("f8(f8[::1])")
+def pairwise_sum(values):
+    """Sum with NaN as 0 in numpy's pairwise order (pandas' ``Series.sum``)."""
+    return 0.0 + _pairwise(values, 0, values.shape[0], True)

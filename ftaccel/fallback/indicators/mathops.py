@@ -43,3 +43,35 @@ def min_(real, start, timeperiod):
 
 def sum_(real, start, timeperiod):
     return running_total(real, start, timeperiod)
+
+
+def _index_of_extreme(real, start, timeperiod, sign):
+    """TA-Lib's tracked extreme index (a stateful scan, so a loop over Python floats)."""
+    n = real.shape[0]
+    out = np.zeros(n)
+    first = start + timeperiod - 1
+    vals = (real * sign).tolist()
+    trailing = start
+    best_i = -1
+    best = 0.0
+    for today in range(first, n):
+        if best_i < trailing:
+            window = vals[trailing : today + 1]
+            best_i = trailing
+            best = window[0]
+            for k, v in enumerate(window[1:], start=trailing + 1):
+                if v > best:
+                    best_i, best = k, v
+        elif vals[today] >= best:
+            best_i, best = today, vals[today]
+        out[today] = best_i
+        trailing += 1
+    return out
+
+
+def maxindex(real, start, timeperiod):
+    return _index_of_extreme(real, start, timeperiod, 1.0)
+
+
+def minindex(real, start, timeperiod):
+    return _index_of_extreme(real, start, timeperiod, -1.0)

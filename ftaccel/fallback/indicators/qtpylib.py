@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 
-__all__ = ["qt_true_range", "qt_window_stat", "qt_rsi", "qt_ha_open"]
+__all__ = ["qt_true_range", "qt_window_stat", "qt_rolling", "qt_rsi",
+           "qt_ha_open"]
 
 
 def qt_true_range(high, low, close):
@@ -24,6 +25,12 @@ def qt_window_stat(real, window, ddof_std):
     else:
         out[window - 1:] = view.std(axis=-1, ddof=ddof_std)
     return out
+
+
+def qt_rolling(real, window, min_periods, ddof):
+    rolling = pd.Series(real).rolling(window, min_periods=min_periods)
+    result = rolling.mean() if ddof < 0 else rolling.std(ddof=ddof)
+    return result.to_numpy(dtype=np.float64)
 
 
 def qt_rsi(real, window):

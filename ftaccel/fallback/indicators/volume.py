@@ -1,6 +1,7 @@
 """numpy/pandas versions of ``ftaccel.kernels.indicators.volume``."""
 
 import numpy as np
+import pandas as pd
 
 from ._common import _nan_head
 
@@ -38,3 +39,32 @@ def ad(high, low, close, volume, start):
         contrib = np.where(t > 0.0, (((c - lo) - (h - c)) / np.where(t > 0.0, t, 1.0)) * v, 0.0)
         out[start:] = _sequential_sum(np.concatenate(([0.0], contrib)))[1:]
     return out
+
+
+def adosc(high, low, close, volume, start, fastperiod, slowperiod):
+    n = high.shape[0]
+    first = start + max(fastperiod, slowperiod) - 1
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    line = ad(high, low, close, volume, start)[start:]
+    with np.errstate(invalid="ignore", over="ignore"):
+        fast = _ema_first_seeded(line, fastperiod)
+        slow = _ema_first_seeded(line, slowperiod)
+        out[first:] = (fast - slow)[first - start :]
+    return out
+
+
+def _ema_first_seeded(x, period):
+    """EMA with k = 2/(period+1) seeded with the first value (pandas' adjust=False form);
+    from the first non-finite value on, TA-Lib's recursion is followed step by step."""
+    k = 2.0 / (period + 1)
+    values = pd.Series(x).ewm(alpha=k, adjust=False).mean().to_numpy().copy()
+    bad = np.flatnonzero(~np.isfinite(x))
+    if bad.size:
+        j = bad[0]
+        prev = values[j - 1] if j else x[0]
+        for i in range(j, x.size):
+            prev = (k * x[i]) + ((1.0 - k) * prev) if i else x[0]
+            values[i] = prev
+    return values

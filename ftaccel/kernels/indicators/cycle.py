@@ -1,1 +1,373 @@
-"""Hilbert-transform cycle indicators (HT_*), TA-Lib compatible."""
+"""Hilbert-transform cycle indicators (HT_*), TA-Lib compatible.
+
+One core, :func:`_make_ht`, runs John Ehlers' chain exactly as TA-Lib's C code does:
+a 4-bar WMA smooths the price, then the detrender, Q1, jI and jQ Hilbert filters, each
+with TA-Lib's separate 3-slot circular buffers for odd and even bars (bar parity counts
+from the first row TA-Lib computes from, ``start``), the homodyne period estimate and its
+smoothing. Each exported kernel picks what it reads off that chain.
+
+HT_TRENDLINE belongs to TA-Lib's "Overlap Studies" group, but its kernel lives here, next
+to the shared Hilbert core it is computed from (its table row is in ``_ta/cycle.py`` for
+the same reason).
+"""
+
+import math
+
+import numpy as np
+
+from .. import export, helper
+
+NAN = np.nan
+
+DCPERIOD = 0
+PHASOR = 1
+DCPHASE = 2
+SINE = 3
+TRENDMODE = 4
+TRENDLINE = 5
+
+
+@helper
+def _c_int(x):
+    """``(int)x`` as compiled C on x86-64: truncation; NaN and out-of-range give INT_MIN."""
+    if x > -2147483649.0 and x < 2147483648.0:
+        return int(x)
+    return -2147483648
+
+
+@helper
+def _hilbert(ring, slot, x, prev, prev_input, gain):
+    """One step of TA-Lib's DO_HILBERT_TRANSFORM; returns (output, new prev term)."""
+    t = 0.0962 * x
+    y = -ring[slot]
+    ring[slot] = t
+    y += t
+    y -= prev
+    prev = 0.5769 * prev_input
+    y += prev
+    return y * gain, prev
+
+
+@helper
+def _raw_average(real, today, smooth_period):
+    # Mean of the last int(smooth_period + 0.5) raw prices (newest first, as TA-Lib).
+    dc_int = _c_int(smooth_period + 0.5)
+    total = 0.0
+    for k in range(min(dc_int, 50)):
+        if today - k >= 0:
+            total += real[today - k]
+    if dc_int > 0:
+        total = total / dc_int
+    return total
+
+
+def _make_ht(mode):
+    """The Hilbert core compiled for one ``mode`` (a compile-time constant, so each
+    function's build keeps only the branches it uses)."""
+
+    def run(real, start):
+        n = real.shape[0]
+        if mode == DCPERIOD or mode == PHASOR:
+            lookback = 32
+            warm = 9
+        else:
+            lookback = 63
+            warm = 34
+        out1 = np.empty(n)
+        out2 = np.empty(n)
+        first = start + lookback
+        for k in range(min(first, n)):
+            out1[k] = NAN
+            out2[k] = NAN
+        if first >= n:
+            return out1, out2
+
+        quarter = math.atan(1.0)
+        rad2deg = 45.0 / quarter  # equal, bit for bit, to TA-Lib's 180 / (4 atan 1)
+        deg2rad = 1.0 / rad2deg
+        deg2rad_by360 = quarter * 8.0
+
+        # WMA price smoother, primed as TA-Lib does (3 bars, then `warm` bars).
+        today = start
+        trailing = start
+        v = real[today]
+        wma_sub = v
+        wma_sum = v
+        v = real[today + 1]
+        wma_sub += v
+        wma_sum += v * 2.0
+        v = real[today + 2]
+        wma_sub += v
+        wma_sum += v * 3.0
+        today += 3
+        trailing_value = 0.0
+        for _ in range(warm):
+            v = real[today]
+            today += 1
+            wma_sub += v
+            wma_sub -= trailing_value
+            wma_sum += v * 4.0
+            trailing_value = real[trailing]
+            trailing += 1
+            wma_sum -= wma_sub
+
+        # Hilbert filter state as TA-Lib keeps it: per filter and bar parity (o: odd, e:
+        # even) a 3-slot ring (in `ring`, 3 slots per filter and parity) and two scalars.
+        ring = np.zeros(24)
+        pd_o = 0.0
+        pdi_o = 0.0
+        pd_e = 0.0
+        pdi_e = 0.0
+        pq_o = 0.0
+        pqi_o = 0.0
+        pq_e = 0.0
+        pqi_e = 0.0
+        pji_o = 0.0
+        pjii_o = 0.0
+        pji_e = 0.0
+        pjii_e = 0.0
+        pjq_o = 0.0
+        pjqi_o = 0.0
+        pjq_e = 0.0
+        pjqi_e = 0.0
+        hidx = 0
+        period = 0.0
+        prev_i2 = 0.0
+        prev_q2 = 0.0
+        re = 0.0
+        im = 0.0
+        i1_odd3 = 0.0
+        i1_even3 = 0.0
+        i1_odd2 = 0.0
+        i1_even2 = 0.0
+        smooth_period = 0.0
+        smooth_price = np.zeros(50)
+        # sin/cos of (k * 2 pi) / d for every cycle length d <= 50 the phase loop can use:
+        # the same expressions TA-Lib evaluates per bar, computed once.
+        sin_tab = np.zeros((51, 50))
+        cos_tab = np.zeros((51, 50))
+        if mode == DCPHASE or mode == SINE or mode == TRENDMODE:
+            for d in range(1, 51):
+                for k in range(d):
+                    t = (k * deg2rad_by360) / d
+                    sin_tab[d, k] = math.sin(t)
+                    cos_tab[d, k] = math.cos(t)
+        sp_idx = 0
+        dc_phase = 0.0
+        sine = 0.0
+        lead_sine = 0.0
+        itrend1 = 0.0
+        itrend2 = 0.0
+        itrend3 = 0.0
+        days_in_trend = 0
+
+        while today < n:
+            adj = (0.075 * period) + 0.54
+            v = real[today]
+            wma_sub += v
+            wma_sub -= trailing_value
+            wma_sum += v * 4.0
+            trailing_value = real[trailing]
+            trailing += 1
+            smoothed = wma_sum * 0.1
+            wma_sum -= wma_sub
+            smooth_price[sp_idx] = smoothed
+
+            even = (today - start) % 2 == 0
+            if even:
+                i1 = i1_even3
+                detrender, pd_e = _hilbert(ring, 12 + hidx, smoothed, pd_e, pdi_e, adj)
+                pdi_e = smoothed
+                q1, pq_e = _hilbert(ring, 15 + hidx, detrender, pq_e, pqi_e, adj)
+                pqi_e = detrender
+                ji, pji_e = _hilbert(ring, 18 + hidx, i1, pji_e, pjii_e, adj)
+                pjii_e = i1
+                jq, pjq_e = _hilbert(ring, 21 + hidx, q1, pjq_e, pjqi_e, adj)
+                pjqi_e = q1
+            else:
+                i1 = i1_odd3
+                detrender, pd_o = _hilbert(ring, hidx, smoothed, pd_o, pdi_o, adj)
+                pdi_o = smoothed
+                q1, pq_o = _hilbert(ring, 3 + hidx, detrender, pq_o, pqi_o, adj)
+                pqi_o = detrender
+                ji, pji_o = _hilbert(ring, 6 + hidx, i1, pji_o, pjii_o, adj)
+                pjii_o = i1
+                jq, pjq_o = _hilbert(ring, 9 + hidx, q1, pjq_o, pjqi_o, adj)
+                pjqi_o = q1
+            if mode == PHASOR and today >= first:
+                out1[today] = i1
+                out2[today] = q1
+
+            q2 = (0.2 * (q1 + ji)) + (0.8 * prev_q2)
+            i2 = (0.2 * (i1 - jq)) + (0.8 * prev_i2)
+            if even:
+                hidx += 1
+                if hidx == 3:
+                    hidx = 0
+                i1_odd3 = i1_odd2
+                i1_odd2 = detrender
+            else:
+                i1_even3 = i1_even2
+                i1_even2 = detrender
+
+            re = (0.2 * ((i2 * prev_i2) + (q2 * prev_q2))) + (0.8 * re)
+            im = (0.2 * ((i2 * prev_q2) - (q2 * prev_i2))) + (0.8 * im)
+            prev_q2 = q2
+            prev_i2 = i2
+            last_period = period
+            if im != 0.0 and re != 0.0:
+                period = 360.0 / (math.atan(im / re) * rad2deg)
+            bound = 1.5 * last_period
+            if period > bound:
+                period = bound
+            bound = 0.67 * last_period
+            if period < bound:
+                period = bound
+            if period < 6:
+                period = 6.0
+            elif period > 50:
+                period = 50.0
+            period = (0.2 * period) + (0.8 * last_period)
+
+            if mode != PHASOR:
+                smooth_period = (0.33 * period) + (0.67 * smooth_period)
+
+            if mode == DCPERIOD:
+                if today >= first:
+                    out1[today] = smooth_period
+            elif mode == DCPHASE or mode == SINE or mode == TRENDMODE:
+                prev_dc_phase = dc_phase
+                dc_int = _c_int(smooth_period + 0.5)
+                real_part = 0.0
+                imag_part = 0.0
+                idx = sp_idx
+                for k in range(dc_int):
+                    t2 = smooth_price[idx]
+                    if dc_int <= 50:
+                        real_part += sin_tab[dc_int, k] * t2
+                        imag_part += cos_tab[dc_int, k] * t2
+                    else:
+                        t = (k * deg2rad_by360) / dc_int
+                        real_part += math.sin(t) * t2
+                        imag_part += math.cos(t) * t2
+                    if idx == 0:
+                        idx = 49
+                    else:
+                        idx -= 1
+                t = abs(imag_part)
+                if t > 0.0:
+                    dc_phase = math.atan(real_part / imag_part) * rad2deg
+                elif t <= 0.01:
+                    if real_part < 0.0:
+                        dc_phase -= 90.0
+                    elif real_part > 0.0:
+                        dc_phase += 90.0
+                dc_phase += 90.0
+                dc_phase += 360.0 / smooth_period
+                if imag_part < 0.0:
+                    dc_phase += 180.0
+                if dc_phase > 315.0:
+                    dc_phase -= 360.0
+                if mode == DCPHASE:
+                    if today >= first:
+                        out1[today] = dc_phase
+                else:
+                    prev_sine = sine
+                    prev_lead_sine = lead_sine
+                    sine = math.sin(dc_phase * deg2rad)
+                    lead_sine = math.sin((dc_phase + 45) * deg2rad)
+                    if mode == SINE:
+                        if today >= first:
+                            out1[today] = sine
+                            out2[today] = lead_sine
+                    else:
+                        avg = _raw_average(real, today, smooth_period)
+                        trendline = (4.0 * avg + 3.0 * itrend1 + 2.0 * itrend2 + itrend3) / 10.0
+                        itrend3 = itrend2
+                        itrend2 = itrend1
+                        itrend1 = avg
+                        trend = 1
+                        if ((sine > lead_sine and prev_sine <= prev_lead_sine)
+                                or (sine < lead_sine and prev_sine >= prev_lead_sine)):
+                            days_in_trend = 0
+                            trend = 0
+                        days_in_trend += 1
+                        if days_in_trend < (0.5 * smooth_period):
+                            trend = 0
+                        t = dc_phase - prev_dc_phase
+                        if smooth_period != 0.0 and (
+                                t > (0.67 * 360.0 / smooth_period)
+                                and t < (1.5 * 360.0 / smooth_period)):
+                            trend = 0
+                        t = smooth_price[sp_idx]
+                        if trendline != 0.0 and abs((t - trendline) / trendline) >= 0.015:
+                            trend = 1
+                        if today >= first:
+                            out1[today] = trend
+            elif mode == TRENDLINE:
+                avg = _raw_average(real, today, smooth_period)
+                value = (4.0 * avg + 3.0 * itrend1 + 2.0 * itrend2 + itrend3) / 10.0
+                itrend3 = itrend2
+                itrend2 = itrend1
+                itrend1 = avg
+                if today >= first:
+                    out1[today] = value
+
+            sp_idx += 1
+            if sp_idx == 50:
+                sp_idx = 0
+            today += 1
+        return out1, out2
+
+    return helper(run)
+
+
+_ht_dcperiod = _make_ht(DCPERIOD)
+_ht_phasor = _make_ht(PHASOR)
+_ht_dcphase = _make_ht(DCPHASE)
+_ht_sine = _make_ht(SINE)
+_ht_trendmode = _make_ht(TRENDMODE)
+_ht_trendline = _make_ht(TRENDLINE)
+
+
+@export("f8[::1](f8[::1], i8)")
+def ht_dcperiod(real, start):
+    """Dominant cycle period in bars (smoothed, within [6, 50] once settled). Lookback 32."""
+    return _ht_dcperiod(real, start)[0]
+
+
+@export("UniTuple(f8[::1], 2)(f8[::1], i8)")
+def ht_phasor(real, start):
+    """In-phase and quadrature components of the detrended, smoothed price. Lookback 32."""
+    return _ht_phasor(real, start)
+
+
+@export("f8[::1](f8[::1], i8)")
+def ht_dcphase(real, start):
+    """Dominant cycle phase in degrees (about -45 to 315). Lookback 63."""
+    return _ht_dcphase(real, start)[0]
+
+
+@export("UniTuple(f8[::1], 2)(f8[::1], i8)")
+def ht_sine(real, start):
+    """Sine of the dominant cycle phase, and of the phase advanced by 45 degrees. Lookback 63."""
+    return _ht_sine(real, start)
+
+
+@export("f8[::1](f8[::1], i8)")
+def ht_trendmode(real, start):
+    """1 in a trend, 0 in a cycle. Lookback 63, filled with 0 as TA-Lib's int32 output is.
+
+    Returned as float; ``ftaccel.ta`` hands it out as int32.
+    """
+    out = _ht_trendmode(real, start)[0]
+    for i in range(min(start + 63, out.shape[0])):
+        out[i] = 0.0
+    return out
+
+
+@export("f8[::1](f8[::1], i8)")
+def ht_trendline(real, start):
+    """Instantaneous trendline: 4-3-2-1 weighted mean of the raw price averaged over the
+    dominant cycle period (price units). Lookback 63."""
+    return _ht_trendline(real, start)[0]

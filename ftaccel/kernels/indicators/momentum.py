@@ -3,6 +3,8 @@
 import numpy as np
 
 from .. import export, helper
+from ._common import nan_head
+from .mathops import _highest_lowest
 
 NAN = np.nan
 
@@ -54,33 +56,40 @@ def rsi(real, start, timeperiod):
 def mom(real, start, timeperiod):
     """Momentum ``real[i] - real[i - timeperiod]``. Lookback ``timeperiod``; NaN propagates."""
     n = real.shape[0]
-    out = np.empty(n)
     first = start + timeperiod
-    for i in range(min(first, n)):
-        out[i] = NAN
-    for i in range(first, n):
-        out[i] = real[i] - real[i - timeperiod]
+    out = nan_head(n, first)
+    if first >= n:
+        return out
+    x = real[first:]
+    prev = real[start:n - timeperiod]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        o[j] = x[j] - prev[j]
     return out
 
 
 @helper
 def _mo_roc_generic(real, start, timeperiod, kind):
     n = real.shape[0]
-    out = np.empty(n)
     first = start + timeperiod
-    for i in range(min(first, n)):
-        out[i] = NAN
-    for i in range(first, n):
-        prev = real[i - timeperiod]
-        if prev != 0.0:
-            if kind == 0:
-                out[i] = (real[i] / prev - 1.0) * 100.0
-            elif kind == 1:
-                out[i] = (real[i] - prev) / prev
-            else:
-                out[i] = real[i] / prev
-        else:
-            out[i] = 0.0
+    out = nan_head(n, first)
+    if first >= n:
+        return out
+    x = real[first:]
+    before = real[start:n - timeperiod]
+    o = out[first:]
+    if kind == 0:
+        for j in range(o.shape[0]):
+            prev = before[j]
+            o[j] = (x[j] / prev - 1.0) * 100.0 if prev != 0.0 else 0.0
+    elif kind == 1:
+        for j in range(o.shape[0]):
+            prev = before[j]
+            o[j] = (x[j] - prev) / prev if prev != 0.0 else 0.0
+    else:
+        for j in range(o.shape[0]):
+            prev = before[j]
+            o[j] = x[j] / prev if prev != 0.0 else 0.0
     return out
 
 
@@ -115,4 +124,548 @@ def bop(open_, high, low, close, start):
     for i in range(start, n):
         t = high[i] - low[i]
         out[i] = 0.0 if t <= 0.0 else (close[i] - open_[i]) / t
+    return out
+
+
+# --- Directional movement (PLUS_DM .. ADXR) ------------------------------------------------
+# One pass shared by every member: per bar the one-period +DM/-DM (TA-Lib's case analysis)
+# and true range, Wilder's running sums ``prev - prev/period + today`` seeded with the plain
+# sum of the first ``period - 1`` bars, and TA-Lib's zero guards (exact zero; NaN counts as
+# zero, so a NaN range gives 0 / repeats the previous DX instead of NaN).
+
+_DM_PLUS = 0
+_DM_MINUS = 1
+_DI_PLUS = 2
+_DI_MINUS = 3
+_DX = 4
+_ADX = 5
+
+
+@helper
+def _mo_is_zero(x):
+    # The installed TA-Lib tests exact zero here, and treats NaN as zero.
+    return not (x > 0.0 or x < 0.0)
+
+
+@helper
+def _mo_dm_lookback(timeperiod, mode):
+    if mode <= _DM_MINUS:
+        return timeperiod - 1 if timeperiod > 1 else 1
+    if mode <= _DI_MINUS:
+        return timeperiod if timeperiod > 1 else 1
+    if mode == _DX:
+        return timeperiod
+    return 2 * timeperiod - 1
+
+
+@helper
+def _mo_dm(high, low, close, start, timeperiod, mode):
+    n = high.shape[0]
+    out = np.empty(n)
+    first = start + _mo_dm_lookback(timeperiod, mode)
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    ph = high[start]
+    pl = low[start]
+    pc = close[start]
+    if timeperiod == 1:  # no smoothing: the one-bar values (DI without the 100 factor)
+        for i in range(start + 1, n):
+            h = high[i]
+            lo = low[i]
+            dp = h - ph
+            dm = pl - lo
+            ph = h
+            pl = lo
+            v = 0.0
+            if mode == _DM_PLUS or mode == _DI_PLUS:
+                if dp > 0.0 and dp > dm:
+                    v = dp
+            elif dm > 0.0 and dp < dm:
+                v = dm
+            if mode >= _DI_PLUS and v != 0.0:
+                tr = h - lo
+                t = abs(h - pc)
+                if t > tr:
+                    tr = t
+                t = abs(lo - pc)
+                if t > tr:
+                    tr = t
+                v = 0.0 if _mo_is_zero(tr) else v / tr
+            pc = close[i]
+            out[i] = v
+        return out
+    per = float(timeperiod)
+    sp = 0.0
+    sm = 0.0
+    st = 0.0
+    today = start
+    for _ in range(timeperiod - 1):
+        today += 1
+        h = high[today]
+        lo = low[today]
+        dp = h - ph
+        dm = pl - lo
+        ph = h
+        pl = lo
+        if dm > 0.0 and dp < dm:
+            sm += dm
+        elif dp > 0.0 and dp > dm:
+            sp += dp
+        tr = h - lo
+        t = abs(h - pc)
+        if t > tr:
+            tr = t
+        t = abs(lo - pc)
+        if t > tr:
+            tr = t
+        st += tr
+        pc = close[today]
+    if mode <= _DM_MINUS:
+        out[today] = sp if mode == _DM_PLUS else sm
+        for i in range(today + 1, n):
+            h = high[i]
+            lo = low[i]
+            dp = h - ph
+            dm = pl - lo
+            ph = h
+            pl = lo
+            if mode == _DM_PLUS:
+                sp = sp - sp / per
+                if dp > 0.0 and dp > dm:
+                    sp += dp
+                out[i] = sp
+            else:
+                sm = sm - sm / per
+                if dm > 0.0 and dp < dm:
+                    sm += dm
+                out[i] = sm
+        return out
+    sum_dx = 0.0
+    adx = 0.0
+    prev_dx = 0.0
+    for i in range(today + 1, n):
+        h = high[i]
+        lo = low[i]
+        dp = h - ph
+        dm = pl - lo
+        ph = h
+        pl = lo
+        sm = sm - sm / per
+        sp = sp - sp / per
+        if dm > 0.0 and dp < dm:
+            sm += dm
+        elif dp > 0.0 and dp > dm:
+            sp += dp
+        tr = h - lo
+        t = abs(h - pc)
+        if t > tr:
+            tr = t
+        t = abs(lo - pc)
+        if t > tr:
+            tr = t
+        st = st - st / per + tr
+        pc = close[i]
+        if mode == _DI_PLUS or mode == _DI_MINUS:
+            if _mo_is_zero(st):
+                out[i] = 0.0
+            else:
+                out[i] = 100.0 * ((sp if mode == _DI_PLUS else sm) / st)
+            continue
+        ok = False
+        dx = 0.0
+        if not _mo_is_zero(st):
+            mdi = 100.0 * (sm / st)
+            pdi = 100.0 * (sp / st)
+            tot = mdi + pdi
+            if not _mo_is_zero(tot):
+                dx = 100.0 * (abs(mdi - pdi) / tot)
+                ok = True
+        if mode == _DX:
+            if ok:
+                prev_dx = dx
+            elif i == first:
+                prev_dx = 0.0
+            out[i] = prev_dx
+        elif i < first:
+            if ok:
+                sum_dx += dx
+        elif i == first:
+            if ok:
+                sum_dx += dx
+            adx = sum_dx / per
+            out[i] = adx
+        else:
+            if ok:
+                adx = (adx * (per - 1.0) + dx) / per
+            out[i] = adx
+    return out
+
+
+@export("f8[::1](f8[::1], f8[::1], i8, i8)")
+def plus_dm(high, low, start, timeperiod):
+    """Wilder's smoothed +DM (a running sum, not an average). Lookback ``timeperiod - 1``
+    (1 for ``timeperiod=1``, which gives the one-bar +DM); a NaN poisons the rest."""
+    return _mo_dm(high, low, low, start, timeperiod, _DM_PLUS)
+
+
+@export("f8[::1](f8[::1], f8[::1], i8, i8)")
+def minus_dm(high, low, start, timeperiod):
+    """Wilder's smoothed -DM. Lookback ``timeperiod - 1`` (1 for ``timeperiod=1``)."""
+    return _mo_dm(high, low, low, start, timeperiod, _DM_MINUS)
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
+def plus_di(high, low, close, start, timeperiod):
+    """+DI ``100 * +DM / TR`` (both Wilder-smoothed), 0 where TR is 0 or NaN. Lookback
+    ``timeperiod`` (1 for ``timeperiod=1``: ``+DM1 / TR1`` without the factor 100, as
+    TA-Lib)."""
+    return _mo_dm(high, low, close, start, timeperiod, _DI_PLUS)
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
+def minus_di(high, low, close, start, timeperiod):
+    """-DI ``100 * -DM / TR``. Lookback ``timeperiod`` (1 for ``timeperiod=1``, unscaled)."""
+    return _mo_dm(high, low, close, start, timeperiod, _DI_MINUS)
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
+def dx(high, low, close, start, timeperiod):
+    """Directional movement index ``100 * |-DI - +DI| / (-DI + +DI)``, 0..100. Lookback
+    ``timeperiod``; where TR or the DI sum is 0 or NaN the previous value repeats (0 at first)."""
+    return _mo_dm(high, low, close, start, timeperiod, _DX)
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
+def adx(high, low, close, start, timeperiod):
+    """Average DX: mean of the first ``timeperiod`` DX, then Wilder's smoothing (an undefined
+    DX leaves it unchanged). Lookback ``2 * timeperiod - 1``."""
+    return _mo_dm(high, low, close, start, timeperiod, _ADX)
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
+def adxr(high, low, close, start, timeperiod):
+    """ADX rating ``(adx[i] + adx[i - (timeperiod - 1)]) / 2``. Lookback ``3 * timeperiod - 2``."""
+    a = _mo_dm(high, low, close, start, timeperiod, _ADX)
+    n = high.shape[0]
+    out = np.empty(n)
+    first = start + 3 * timeperiod - 2
+    lag = timeperiod - 1
+    for i in range(min(first, n)):
+        out[i] = NAN
+    for i in range(first, n):
+        out[i] = (a[i] + a[i - lag]) / 2.0
+    return out
+
+
+# --- CCI, WILLR, CMO, MFI ----------------------------------------------------------------
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
+def cci(high, low, close, start, timeperiod):
+    """Commodity channel index of the typical price ``tp = (h + l + c) / 3``:
+    ``(tp - mean) / (0.015 * mean |tp - mean|)`` over ``timeperiod`` rows, 0 where
+    ``tp - mean`` is within 1e-14 of their magnitude or the deviation is 0.
+    Lookback ``timeperiod - 1``; a NaN spoils only the windows containing it."""
+    n = high.shape[0]
+    out = np.empty(n)
+    first = start + timeperiod - 1
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    buf = np.empty(timeperiod)  # TA-Lib's circular buffer, summed in buffer order
+    k = 0
+    for i in range(start, first):
+        buf[k] = (high[i] + low[i] + close[i]) / 3.0
+        k += 1
+    per = float(timeperiod)
+    for i in range(first, n):
+        last = (high[i] + low[i] + close[i]) / 3.0
+        buf[k] = last
+        avg = 0.0
+        for j in range(timeperiod):
+            avg += buf[j]
+        avg /= per
+        dev = 0.0
+        for j in range(timeperiod):
+            dev += abs(buf[j] - avg)
+        t = last - avg
+        if not (abs(t) <= 1e-14 * (abs(last) + abs(avg))) and dev != 0.0:
+            out[i] = t / (0.015 * (dev / per))
+        else:
+            out[i] = 0.0
+        k += 1
+        if k == timeperiod:
+            k = 0
+    return out
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
+def willr(high, low, close, start, timeperiod):
+    """Williams' %R ``-100 * (highest high - close) / (highest high - lowest low)`` over
+    ``timeperiod`` rows, clamped to -100..0; 0 for a range within 1e-14 of the extremes'
+    magnitude. Lookback ``timeperiod - 1``. The extremes are MAX/MIN's (their NaN rule)."""
+    return _highest_lowest(high, low, close, start, timeperiod, 1)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def cmo(real, start, timeperiod):
+    """Chande momentum oscillator ``100 * (gain - loss) / (gain + loss)`` with Wilder-smoothed
+    gains and losses (as RSI), -100..100; 0 where the total is 0 or NaN. Lookback ``timeperiod``;
+    a NaN move gives 0 from there on, an infinite one NaN."""
+    n = real.shape[0]
+    out = np.empty(n)
+    first = start + timeperiod
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    per = float(timeperiod)
+    keep = per - 1.0
+    gain = 0.0
+    loss = 0.0
+    prev = real[start]
+    for i in range(start + 1, first + 1):
+        x = real[i]
+        d = x - prev
+        prev = x
+        if d < 0.0:
+            loss -= d
+        else:
+            gain += d
+    loss /= per
+    gain /= per
+    tot = gain + loss
+    out[first] = 0.0 if _mo_is_zero(tot) else 100.0 * ((gain - loss) / tot)
+    for i in range(first + 1, n):
+        x = real[i]
+        d = x - prev
+        prev = x
+        loss *= keep
+        gain *= keep
+        if d < 0.0:
+            loss -= d
+        else:
+            gain += d
+        loss /= per
+        gain /= per
+        tot = gain + loss
+        out[i] = 0.0 if _mo_is_zero(tot) else 100.0 * ((gain - loss) / tot)
+    return out
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], f8[::1], i8, i8)")
+def mfi(high, low, close, volume, start, timeperiod):
+    """Money flow index ``100 * positive flow / total flow`` over ``timeperiod`` moves of the
+    typical price ``(h + l + c) / 3`` (flow = typical price * volume; a move within 1e-14
+    of the prices' magnitude carries none), 0..100; 0 for an empty window. Lookback
+    ``timeperiod``; a NaN/inf flow spoils the running sums until a whole window is empty."""
+    n = high.shape[0]
+    out = np.empty(n)
+    first = start + timeperiod
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    pos = np.zeros(timeperiod)
+    neg = np.zeros(timeperiod)
+    k = 0
+    pos_sum = 0.0
+    neg_sum = 0.0
+    null_run = 0
+    prev = (high[start] + low[start] + close[start]) / 3.0
+    for i in range(start + 1, n):
+        if i > first:
+            pos_sum -= pos[k]
+            neg_sum -= neg[k]
+        tp = (high[i] + low[i] + close[i]) / 3.0
+        d = tp - prev
+        scale = abs(tp) + abs(prev)
+        prev = tp
+        flow = 0.0 if abs(d) <= 1e-14 * scale else tp * volume[i]
+        if d < 0.0:
+            pos[k] = 0.0
+            neg[k] = flow
+            neg_sum += flow
+        else:
+            pos[k] = flow
+            neg[k] = 0.0
+            pos_sum += flow
+        if flow == 0.0:
+            null_run += 1
+            if null_run >= timeperiod:
+                null_run = timeperiod
+                pos_sum = 0.0
+                neg_sum = 0.0
+        else:
+            null_run = 0
+        k += 1
+        if k == timeperiod:
+            k = 0
+        if i >= first:
+            tot = pos_sum + neg_sum
+            if tot <= 0.0:
+                out[i] = 0.0
+            else:
+                pc = pos_sum
+                if pc < 0.0:
+                    pc = 0.0
+                elif pc > tot:
+                    pc = tot
+                out[i] = 100.0 * (pc / tot)
+    return out
+
+
+# --- AROON, AROONOSC ---------------------------------------------------------------------
+
+
+@helper
+def _mo_aroon(high, low, start, timeperiod, osc):
+    n = high.shape[0]
+    down = np.empty(n)
+    up = np.empty(n)
+    first = start + timeperiod
+    for i in range(min(first, n)):
+        down[i] = NAN
+        up[i] = NAN
+    trailing = start
+    lo_idx = -1
+    hi_idx = -1
+    lowest = 0.0
+    highest = 0.0
+    factor = 100.0 / timeperiod
+    for today in range(first, n):
+        tmp = low[today]
+        if lo_idx < trailing:
+            lo_idx = trailing
+            lowest = low[lo_idx]
+            for i in range(lo_idx + 1, today + 1):
+                tmp = low[i]
+                if tmp <= lowest:
+                    lo_idx = i
+                    lowest = tmp
+        elif tmp <= lowest:
+            lo_idx = today
+            lowest = tmp
+        tmp = high[today]
+        if hi_idx < trailing:
+            hi_idx = trailing
+            highest = high[hi_idx]
+            for i in range(hi_idx + 1, today + 1):
+                tmp = high[i]
+                if tmp >= highest:
+                    hi_idx = i
+                    highest = tmp
+        elif tmp >= highest:
+            hi_idx = today
+            highest = tmp
+        if osc:
+            up[today] = factor * (hi_idx - lo_idx)
+        else:
+            up[today] = factor * (timeperiod - (today - hi_idx))
+            down[today] = factor * (timeperiod - (today - lo_idx))
+        trailing += 1
+    return down, up
+
+
+@export("UniTuple(f8[::1], 2)(f8[::1], f8[::1], i8, i8)")
+def aroon(high, low, start, timeperiod):
+    """Aroon ``(aroondown, aroonup)``: ``100 * (timeperiod - rows since the lowest low /
+    highest high)`` over ``timeperiod + 1`` rows, latest extreme on ties. Lookback
+    ``timeperiod``; NaN as TA-Lib's tracking (never a new extreme, sticks on a rescan)."""
+    return _mo_aroon(high, low, start, timeperiod, False)
+
+
+@export("f8[::1](f8[::1], f8[::1], i8, i8)")
+def aroonosc(high, low, start, timeperiod):
+    """Aroon oscillator ``aroonup - aroondown``, -100..100. Lookback ``timeperiod``."""
+    return _mo_aroon(high, low, start, timeperiod, True)[1]
+
+
+# --- ULTOSC ------------------------------------------------------------------------------
+
+
+@helper
+def _mo_ult_terms(high, low, close, day):
+    lo = low[day]
+    hi = high[day]
+    cy = close[day - 1]
+    true_low = lo if lo < cy else cy
+    cmtl = close[day] - true_low
+    tr = hi - lo
+    t = abs(cy - hi)
+    if t > tr:
+        tr = t
+    t = abs(cy - lo)
+    if t > tr:
+        tr = t
+    return cmtl, tr
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8, i8, i8)")
+def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
+    """Ultimate oscillator ``100 * (4*avg_s + 2*avg_m + avg_l) / 7`` of buying pressure over
+    true range; the periods are sorted first (weight 4 goes to the shortest), a zero or NaN range
+    sum drops its term. Lookback ``max(periods)``; a NaN spoils only its windows."""
+    n = high.shape[0]
+    out = np.empty(n)
+    p_small = min(timeperiod1, timeperiod2, timeperiod3)
+    p_large = max(timeperiod1, timeperiod2, timeperiod3)
+    p_mid = timeperiod1 + timeperiod2 + timeperiod3 - p_small - p_large
+    first = start + p_large
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    # per-row buying pressure and true range, computed once (TA-Lib recomputes the
+    # trailing rows' terms; the values, and so the running sums, are the same)
+    cm = np.empty(n)
+    rg = np.empty(n)
+    for i in range(first - p_large + 1, n):
+        c, t = _mo_ult_terms(high, low, close, i)
+        cm[i] = c
+        rg[i] = t
+    a1 = 0.0
+    b1 = 0.0
+    for i in range(first - p_small + 1, first):
+        a1 += cm[i]
+        b1 += rg[i]
+    a2 = 0.0
+    b2 = 0.0
+    for i in range(first - p_mid + 1, first):
+        a2 += cm[i]
+        b2 += rg[i]
+    a3 = 0.0
+    b3 = 0.0
+    for i in range(first - p_large + 1, first):
+        a3 += cm[i]
+        b3 += rg[i]
+    for today in range(first, n):
+        c = cm[today]
+        t = rg[today]
+        a1 += c
+        a2 += c
+        a3 += c
+        b1 += t
+        b2 += t
+        b3 += t
+        v = 0.0
+        if not _mo_is_zero(b1):
+            v += 4.0 * (a1 / b1)
+        if not _mo_is_zero(b2):
+            v += 2.0 * (a2 / b2)
+        if not _mo_is_zero(b3):
+            v += a3 / b3
+        j = today - p_small + 1
+        a1 -= cm[j]
+        b1 -= rg[j]
+        j = today - p_mid + 1
+        a2 -= cm[j]
+        b2 -= rg[j]
+        j = today - p_large + 1
+        a3 -= cm[j]
+        b3 -= rg[j]
+        out[today] = 100.0 * (v / 7.0)
     return out

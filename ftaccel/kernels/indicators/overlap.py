@@ -3,31 +3,36 @@
 import numpy as np
 
 from .. import export, helper
+from ._common import nan_head
 
 NAN = np.nan
 
 
-@export("f8[::1](f8[::1], i8, i8)")
-def sma(real, start, timeperiod):
-    """Simple moving average. Lookback ``timeperiod - 1``."""
+@helper
+def _sma(real, start, timeperiod):
     n = real.shape[0]
-    out = np.empty(n)
     first = start + timeperiod - 1
-    for i in range(min(first, n)):
-        out[i] = NAN
+    out = nan_head(n, first)
     if first >= n:
         return out
     total = 0.0
     for i in range(start, first):
         total += real[i]
-    trailing = start
-    for i in range(first, n):
-        total += real[i]
+    x = real[first:]
+    leaving = real[start:n - timeperiod + 1]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        total += x[j]
         value = total
-        total -= real[trailing]
-        trailing += 1
-        out[i] = value / timeperiod
+        total -= leaving[j]
+        o[j] = value / timeperiod
     return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def sma(real, start, timeperiod):
+    """Simple moving average. Lookback ``timeperiod - 1``; a NaN poisons the running sum."""
+    return _sma(real, start, timeperiod)
 
 
 @helper
@@ -63,46 +68,68 @@ def ema(real, start, timeperiod):
     return _ema(real, start, timeperiod)
 
 
-@export("f8[::1](f8[::1], i8, i8)")
-def dema(real, start, timeperiod):
-    """Double EMA ``2*e1 - e2`` (e2 the EMA of e1). Lookback ``2*(timeperiod-1)``;
-    ``timeperiod == 1`` copies the input."""
-    if timeperiod == 1:
-        return _ema(real, start, 1)
-    e1 = _ema(real, start, timeperiod)
-    e2 = _ema(e1, start + timeperiod - 1, timeperiod)
+@helper
+def _ema_stack(real, start, timeperiod, depth):
+    """DEMA (``depth`` 2) or TEMA (3) in one pass: the EMAs of EMAs advance together, so
+    their dependency chains overlap instead of running one array pass each. Each EMA is
+    seeded with the SMA of its input's first ``timeperiod`` values, as TA-Lib chains them."""
     n = real.shape[0]
-    out = np.empty(n)
-    first = start + 2 * (timeperiod - 1)
-    for i in range(n):
-        out[i] = NAN if i < first else 2.0 * e1[i] - e2[i]
+    last_seed = start + depth * (timeperiod - 1)
+    out = nan_head(n, last_seed)
+    if last_seed >= n:
+        return out
+    k = 2.0 / (timeperiod + 1)
+    i = start + timeperiod - 1
+    total = 0.0
+    for t in range(start, i + 1):
+        total += real[t]
+    e1 = total / timeperiod
+    total = e1
+    for t in range(i + 1, i + timeperiod):
+        e1 = (real[t] - e1) * k + e1
+        total += e1
+    e2 = total / timeperiod
+    i += timeperiod - 1
+    x = real[last_seed + 1:]
+    o = out[last_seed + 1:]
+    if depth == 2:
+        out[last_seed] = 2.0 * e1 - e2
+        for j in range(o.shape[0]):
+            e1 = (x[j] - e1) * k + e1
+            e2 = (e1 - e2) * k + e2
+            o[j] = 2.0 * e1 - e2
+        return out
+    total = e2
+    for t in range(i + 1, i + timeperiod):
+        e1 = (real[t] - e1) * k + e1
+        e2 = (e1 - e2) * k + e2
+        total += e2
+    e3 = total / timeperiod
+    out[last_seed] = 3.0 * e1 - 3.0 * e2 + e3
+    for j in range(o.shape[0]):
+        e1 = (x[j] - e1) * k + e1
+        e2 = (e1 - e2) * k + e2
+        e3 = (e2 - e3) * k + e3
+        o[j] = 3.0 * e1 - 3.0 * e2 + e3
     return out
 
 
-@export("f8[::1](f8[::1], i8, i8)")
-def tema(real, start, timeperiod):
-    """Triple EMA ``3*e1 - 3*e2 + e3``. Lookback ``3*(timeperiod-1)``;
-    ``timeperiod == 1`` copies the input."""
+@helper
+def _dema(real, start, timeperiod):
     if timeperiod == 1:
         return _ema(real, start, 1)
-    e1 = _ema(real, start, timeperiod)
-    e2 = _ema(e1, start + timeperiod - 1, timeperiod)
-    e3 = _ema(e2, start + 2 * (timeperiod - 1), timeperiod)
-    n = real.shape[0]
-    out = np.empty(n)
-    first = start + 3 * (timeperiod - 1)
-    for i in range(n):
-        out[i] = NAN if i < first else 3.0 * e1[i] - 3.0 * e2[i] + e3[i]
-    return out
+    return _ema_stack(real, start, timeperiod, 2)
 
 
-@export("f8[::1](f8[::1], i8, i8)")
-def wma(real, start, timeperiod):
-    """Linearly weighted moving average (weights 1..timeperiod). Lookback ``timeperiod - 1``.
+@helper
+def _tema(real, start, timeperiod):
+    if timeperiod == 1:
+        return _ema(real, start, 1)
+    return _ema_stack(real, start, timeperiod, 3)
 
-    Like TA-Lib 0.8 the running sums are rebuilt from the window every ``8 * timeperiod``
-    outputs, so a NaN/inf spoils the output only until the next rebuild.
-    """
+
+@helper
+def _wma(real, start, timeperiod):
     n = real.shape[0]
     out = np.empty(n)
     first = start + timeperiod - 1
@@ -145,4 +172,744 @@ def wma(real, start, timeperiod):
         psum -= psub
         psub -= real[trailing]
         trailing += 1
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def wma(real, start, timeperiod):
+    """Linearly weighted moving average (weights 1..timeperiod). Lookback ``timeperiod - 1``.
+
+    Like TA-Lib 0.8 the running sums are rebuilt from the window every ``8 * timeperiod``
+    outputs, so a NaN/inf spoils the output only until the next rebuild.
+    """
+    return _wma(real, start, timeperiod)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def dema(real, start, timeperiod):
+    """Double EMA ``2*e1 - e2`` (e2 the EMA of e1). Lookback ``2*(timeperiod-1)``;
+    ``timeperiod == 1`` copies the input."""
+    return _dema(real, start, timeperiod)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def tema(real, start, timeperiod):
+    """Triple EMA ``3*e1 - 3*e2 + e3``. Lookback ``3*(timeperiod-1)``;
+    ``timeperiod == 1`` copies the input."""
+    return _tema(real, start, timeperiod)
+
+
+# --- TRIMA, KAMA, T3, HMA, ZLEMA, RMA, the generic MA (``_ma``) and BBANDS ---------------
+
+
+@helper
+def _nan_until(n, first):
+    out = np.empty(n)
+    for i in range(min(first, n)):
+        out[i] = NAN
+    return out
+
+
+@helper
+def _copy_from(real, start):
+    n = real.shape[0]
+    out = _nan_until(n, start)
+    for i in range(start, n):
+        out[i] = real[i]
+    return out
+
+
+@helper
+def _trima(real, start, timeperiod):
+    n = real.shape[0]
+    first = start + timeperiod - 1
+    out = _nan_until(n, first)
+    if first >= n:
+        return out
+    half = timeperiod >> 1
+    odd = timeperiod % 2 == 1
+    if odd:
+        factor = 1.0 / ((half + 1.0) * (half + 1))
+        middle = start + half
+    else:
+        factor = 1.0 / (half * (half + 1.0))
+        middle = start + half - 1
+    today = middle + half
+    numerator = 0.0
+    num_sub = 0.0
+    for i in range(middle, start - 1, -1):
+        num_sub += real[i]
+        numerator += num_sub
+    num_add = 0.0
+    middle += 1
+    for i in range(middle, today + 1):
+        num_add += real[i]
+        numerator += num_add
+    trailing = start
+    temp = real[trailing]
+    trailing += 1
+    out[first] = numerator * factor
+    today += 1
+    while today < n:
+        numerator -= num_sub
+        num_sub -= temp
+        temp = real[middle]
+        middle += 1
+        num_sub += temp
+        if odd:
+            numerator += num_add
+            num_add -= temp
+        else:
+            num_add -= temp
+            numerator += num_add
+        temp = real[today]
+        num_add += temp
+        numerator += temp
+        temp = real[trailing]
+        trailing += 1
+        out[today] = numerator * factor
+        today += 1
+    return out
+
+
+@helper
+def _kama(real, start, timeperiod):
+    n = real.shape[0]
+    if timeperiod == 1:
+        return _copy_from(real, start)
+    first = start + timeperiod
+    out = _nan_until(n, first)
+    if first >= n:
+        return out
+    const_max = 2.0 / (30.0 + 1.0)
+    const_diff = 2.0 / (2.0 + 1.0) - const_max
+    sum_roc = 0.0
+    null_run = 0
+    today = start
+    trailing = start
+    for _ in range(timeperiod):
+        t = real[today]
+        today += 1
+        t -= real[today]
+        sum_roc += abs(t)
+        if t == 0.0:
+            null_run += 1
+        else:
+            null_run = 0
+    prev = real[today - 1]
+    t2 = real[trailing]
+    trailing += 1
+    period_roc = real[today] - t2
+    trailing_value = t2
+    if sum_roc <= 0.0 or sum_roc <= period_roc:
+        er = 1.0
+    else:
+        er = abs(period_roc / sum_roc)
+    sc = er * const_diff + const_max
+    sc *= sc
+    prev = (real[today] - prev) * sc + prev
+    out[today] = prev
+    today += 1
+    while today < n:
+        t = real[today]
+        t2 = real[trailing]
+        trailing += 1
+        period_roc = t - t2
+        sum_roc -= abs(trailing_value - t2)
+        d = t - real[today - 1]
+        sum_roc += abs(d)
+        if d == 0.0:
+            null_run += 1
+        else:
+            null_run = 0
+        if null_run >= timeperiod:
+            null_run = timeperiod
+            sum_roc = 0.0
+        trailing_value = t2
+        if sum_roc <= 0.0 or sum_roc <= period_roc:
+            er = 1.0
+        else:
+            er = abs(period_roc / sum_roc)
+        sc = er * const_diff + const_max
+        sc *= sc
+        prev = (t - prev) * sc + prev
+        out[today] = prev
+        today += 1
+    return out
+
+
+@helper
+def _t3(real, start, timeperiod, vfactor):
+    n = real.shape[0]
+    if timeperiod == 1:
+        return _copy_from(real, start)
+    lookback = 6 * (timeperiod - 1)
+    first = start + lookback
+    out = _nan_until(n, first)
+    if first >= n:
+        return out
+    k = 2.0 / (timeperiod + 1.0)
+    omk = 1.0 - k
+    today = start
+    total = real[today]
+    today += 1
+    for _ in range(timeperiod - 1):
+        total += real[today]
+        today += 1
+    e1 = total / timeperiod
+    total = e1
+    for _ in range(timeperiod - 1):
+        e1 = k * real[today] + omk * e1
+        today += 1
+        total += e1
+    e2 = total / timeperiod
+    total = e2
+    for _ in range(timeperiod - 1):
+        e1 = k * real[today] + omk * e1
+        today += 1
+        e2 = k * e1 + omk * e2
+        total += e2
+    e3 = total / timeperiod
+    total = e3
+    for _ in range(timeperiod - 1):
+        e1 = k * real[today] + omk * e1
+        today += 1
+        e2 = k * e1 + omk * e2
+        e3 = k * e2 + omk * e3
+        total += e3
+    e4 = total / timeperiod
+    total = e4
+    for _ in range(timeperiod - 1):
+        e1 = k * real[today] + omk * e1
+        today += 1
+        e2 = k * e1 + omk * e2
+        e3 = k * e2 + omk * e3
+        e4 = k * e3 + omk * e4
+        total += e4
+    e5 = total / timeperiod
+    total = e5
+    for _ in range(timeperiod - 2):
+        e1 = k * real[today] + omk * e1
+        today += 1
+        e2 = k * e1 + omk * e2
+        e3 = k * e2 + omk * e3
+        e4 = k * e3 + omk * e4
+        e5 = k * e4 + omk * e5
+        total += e5
+    v2 = vfactor * vfactor
+    c1 = -(v2 * vfactor)
+    c2 = 3.0 * (v2 - c1)
+    c3 = -6.0 * v2 - 3.0 * (vfactor - c1)
+    c4 = 1.0 + 3.0 * vfactor - c1 + 3.0 * v2
+    # the last priming step also produces the first output
+    e1 = k * real[today] + omk * e1
+    today += 1
+    e2 = k * e1 + omk * e2
+    e3 = k * e2 + omk * e3
+    e4 = k * e3 + omk * e4
+    e5 = k * e4 + omk * e5
+    total += e5
+    e6 = total / timeperiod
+    out[first] = c1 * e6 + c2 * e5 + c3 * e4 + c4 * e3
+    while today < n:
+        e1 = k * real[today] + omk * e1
+        e2 = k * e1 + omk * e2
+        e3 = k * e2 + omk * e3
+        e4 = k * e3 + omk * e4
+        e5 = k * e4 + omk * e5
+        e6 = k * e5 + omk * e6
+        out[today] = c1 * e6 + c2 * e5 + c3 * e4 + c4 * e3
+        today += 1
+    return out
+
+
+@helper
+def _hma(real, start, timeperiod):
+    n = real.shape[0]
+    if timeperiod == 1:
+        return _copy_from(real, start)
+    half = timeperiod // 2
+    sq = int(np.sqrt(float(timeperiod)))
+    first_inner = start + timeperiod - 1
+    if first_inner >= n:
+        return _nan_until(n, n)
+    full = _wma(real, start, timeperiod)
+    halfw = _wma(real, first_inner - half + 1, half)
+    diff = _nan_until(n, first_inner)
+    for i in range(first_inner, n):
+        diff[i] = 2.0 * halfw[i] - full[i]
+    return _wma(diff, first_inner, sq)
+
+
+@helper
+def _zlema(real, start, timeperiod):
+    n = real.shape[0]
+    if timeperiod == 1:
+        return _copy_from(real, start)
+    lag = (timeperiod - 1) // 2
+    first = start + lag + timeperiod - 1
+    out = _nan_until(n, first)
+    if first >= n:
+        return out
+    k = 2.0 / (timeperiod + 1)
+    trailing = start
+    today = start + lag
+    total = 0.0
+    for _ in range(timeperiod):
+        total += 2.0 * real[today] - real[trailing]
+        today += 1
+        trailing += 1
+    prev = total / timeperiod
+    out[first] = prev
+    while today < n:
+        prev = ((2.0 * real[today] - real[trailing]) - prev) * k + prev
+        out[today] = prev
+        today += 1
+        trailing += 1
+    return out
+
+
+@helper
+def _rma(real, start, timeperiod):
+    n = real.shape[0]
+    first = start + timeperiod - 1
+    out = _nan_until(n, first)
+    if first >= n:
+        return out
+    beta = (timeperiod - 1.0) / timeperiod
+    alpha = 1.0 - beta
+    total = 0.0
+    for i in range(start, first + 1):
+        total += real[i]
+    prev = total / timeperiod
+    out[first] = prev
+    for i in range(first + 1, n):
+        prev = alpha * real[i] + beta * prev
+        out[i] = prev
+    return out
+
+
+@helper
+def _hilbert(state, idx, value, adj, a, b):
+    # one of TA-Lib's Hilbert transform steps: state = [ring0, ring1, ring2, prev, prev_input]
+    h = a * value
+    out = 0.0 - state[idx]
+    state[idx] = h
+    out += h
+    out -= state[3]
+    state[3] = b * state[4]
+    out += state[3]
+    state[4] = value
+    return out * adj
+
+
+@helper
+def _mama(real, start, fastlimit, slowlimit, base):
+    """MESA adaptive moving average (MAMA, FAMA) from ``start``; lookback 32.
+    ``base`` fixes the odd/even bar parity (TA-Lib counts bars from its buffer start)."""
+    n = real.shape[0]
+    first = start + 32
+    mama_out = _nan_until(n, first)
+    fama_out = _nan_until(n, first)
+    if first >= n:
+        return mama_out, fama_out
+    a = 0.0962
+    b = 0.5769
+    rad2deg = 180.0 / (4.0 * np.arctan(1.0))
+    trailing = start
+    today = start
+    t = real[today]
+    today += 1
+    wsub = t
+    wsum = t
+    t = real[today]
+    today += 1
+    wsub += t
+    wsum += t * 2.0
+    t = real[today]
+    today += 1
+    wsub += t
+    wsum += t * 3.0
+    trailing_value = 0.0
+    for _ in range(9):
+        t = real[today]
+        today += 1
+        wsub += t
+        wsub -= trailing_value
+        wsum += t * 4.0
+        trailing_value = real[trailing]
+        trailing += 1
+        wsum -= wsub
+    # rows: detrender, Q1, jI, jQ; even then odd
+    st = np.zeros((8, 5))
+    hidx = 0
+    period = 0.0
+    prev_q2 = 0.0
+    prev_i2 = 0.0
+    re = 0.0
+    im = 0.0
+    mama = 0.0
+    fama = 0.0
+    i1_even3 = 0.0
+    i1_odd3 = 0.0
+    i1_even2 = 0.0
+    i1_odd2 = 0.0
+    prev_phase = 0.0
+    while today < n:
+        adj = 0.075 * period + 0.54
+        value = real[today]
+        wsub += value
+        wsub -= trailing_value
+        wsum += value * 4.0
+        trailing_value = real[trailing]
+        trailing += 1
+        smoothed = wsum * 0.1
+        wsum -= wsub
+        if (today - base) % 2 == 0:
+            detrender = _hilbert(st[0], hidx, smoothed, adj, a, b)
+            q1 = _hilbert(st[1], hidx, detrender, adj, a, b)
+            ji = _hilbert(st[2], hidx, i1_even3, adj, a, b)
+            jq = _hilbert(st[3], hidx, q1, adj, a, b)
+            hidx += 1
+            if hidx == 3:
+                hidx = 0
+            q2 = 0.2 * (q1 + ji) + 0.8 * prev_q2
+            i2 = 0.2 * (i1_even3 - jq) + 0.8 * prev_i2
+            i1_odd3 = i1_odd2
+            i1_odd2 = detrender
+            if i1_even3 != 0.0:
+                phase = np.arctan(q1 / i1_even3) * rad2deg
+            else:
+                phase = 0.0
+        else:
+            detrender = _hilbert(st[4], hidx, smoothed, adj, a, b)
+            q1 = _hilbert(st[5], hidx, detrender, adj, a, b)
+            ji = _hilbert(st[6], hidx, i1_odd3, adj, a, b)
+            jq = _hilbert(st[7], hidx, q1, adj, a, b)
+            q2 = 0.2 * (q1 + ji) + 0.8 * prev_q2
+            i2 = 0.2 * (i1_odd3 - jq) + 0.8 * prev_i2
+            i1_even3 = i1_even2
+            i1_even2 = detrender
+            if i1_odd3 != 0.0:
+                phase = np.arctan(q1 / i1_odd3) * rad2deg
+            else:
+                phase = 0.0
+        delta = prev_phase - phase
+        prev_phase = phase
+        if delta < 1.0:
+            delta = 1.0
+        if delta > 1.0:
+            alpha = fastlimit / delta
+            if alpha < slowlimit:
+                alpha = slowlimit
+        else:
+            alpha = fastlimit
+        mama = alpha * value + (1 - alpha) * mama
+        alpha *= 0.5
+        fama = alpha * mama + (1 - alpha) * fama
+        if today >= first:
+            mama_out[today] = mama
+            fama_out[today] = fama
+        re = 0.2 * (i2 * prev_i2 + q2 * prev_q2) + 0.8 * re
+        im = 0.2 * (i2 * prev_q2 - q2 * prev_i2) + 0.8 * im
+        prev_q2 = q2
+        prev_i2 = i2
+        prev_period = period
+        if im != 0.0 and re != 0.0:
+            period = 360.0 / (np.arctan(im / re) * rad2deg)
+        lim = 1.5 * prev_period
+        if period > lim:
+            period = lim
+        lim = 0.67 * prev_period
+        if period < lim:
+            period = lim
+        if period < 6:
+            period = 6.0
+        elif period > 50:
+            period = 50.0
+        period = 0.2 * period + 0.8 * prev_period
+        today += 1
+    return mama_out, fama_out
+
+
+@helper
+def _ma_at(real, start, timeperiod, matype, base):
+    """TA-Lib's MA dispatch: ``matype`` 0..13 (11, "the caller's default", must be
+    resolved by the caller; here it means SMA). Computes from ``start`` (TA-Lib's
+    ``startIdx - lookback``); ``base`` is the first row of the caller's buffer (MAMA's
+    bar parity)."""
+    if timeperiod == 1 or matype == 10:
+        return _copy_from(real, start)
+    if matype == 1:
+        return _ema(real, start, timeperiod)
+    if matype == 2:
+        return _wma(real, start, timeperiod)
+    if matype == 3:
+        return _dema(real, start, timeperiod)
+    if matype == 4:
+        return _tema(real, start, timeperiod)
+    if matype == 5:
+        return _trima(real, start, timeperiod)
+    if matype == 6:
+        return _kama(real, start, timeperiod)
+    if matype == 7:
+        return _mama(real, start, 0.5, 0.05, base)[0]
+    if matype == 8:
+        return _t3(real, start, timeperiod, 0.7)
+    if matype == 9:
+        return _hma(real, start, timeperiod)
+    if matype == 12:
+        return _zlema(real, start, timeperiod)
+    if matype == 13:
+        return _rma(real, start, timeperiod)
+    return _sma(real, start, timeperiod)
+
+
+@helper
+def _ma(real, start, timeperiod, matype):
+    return _ma_at(real, start, timeperiod, matype, start)
+
+
+@helper
+def _ma_lookback(timeperiod, matype):
+    if timeperiod <= 1 or matype == 10:
+        return 0
+    if matype == 3:
+        return 2 * (timeperiod - 1)
+    if matype == 4:
+        return 3 * (timeperiod - 1)
+    if matype == 6:
+        return timeperiod
+    if matype == 7:
+        return 32
+    if matype == 8:
+        return 6 * (timeperiod - 1)
+    if matype == 9:
+        return timeperiod - 1 + int(np.sqrt(float(timeperiod))) - 1
+    if matype == 12:
+        return (timeperiod - 1) // 2 + timeperiod - 1
+    return timeperiod - 1
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def trima(real, start, timeperiod):
+    """Triangular moving average (an SMA of an SMA), TA-Lib's running-sum form.
+    Lookback ``timeperiod - 1``; a NaN poisons the running sums."""
+    return _trima(real, start, timeperiod)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def kama(real, start, timeperiod):
+    """Kaufman adaptive moving average (fast 2, slow 30). Lookback ``timeperiod``;
+    ``timeperiod == 1`` copies the input; a NaN poisons the rest."""
+    return _kama(real, start, timeperiod)
+
+
+@export("f8[::1](f8[::1], i8, i8, f8)")
+def t3(real, start, timeperiod, vfactor):
+    """Tillson T3: six chained EMAs combined with volume factor ``vfactor``.
+    Lookback ``6 * (timeperiod - 1)``; ``timeperiod == 1`` copies the input."""
+    return _t3(real, start, timeperiod, vfactor)
+
+
+@export("f8[::1](f8[::1], i8, i8, i8)")
+def ma(real, start, timeperiod, matype):
+    """Moving average of type ``matype`` (TA-Lib's MA_Type 0..13; 11 = SMA, MA's default).
+    Lookback that of the chosen average; ``timeperiod == 1`` or ``matype == 10`` copies."""
+    return _ma(real, start, timeperiod, 0 if matype == 11 else matype)
+
+
+@helper
+def _stddev(real, start, timeperiod):
+    """Population standard deviation over ``timeperiod`` rows from ``start``, TA-Lib's
+    shifted-data running variance, re-anchored on cancellation and every 32 periods
+    (a re-anchored variance below 1e-12 of the mean squared deviation gives 0)."""
+    n = real.shape[0]
+    lookback = timeperiod - 1
+    first = start + lookback
+    out = _nan_until(n, first)
+    if first >= n:
+        return out
+    inv = 1.0 / timeperiod
+    trailing = start
+    shift = real[trailing]
+    t1 = 0.0
+    t2 = 0.0
+    for j in range(start, first):
+        d = real[j] - shift
+        t1 += d
+        t2 += d * d
+    reseed = 32 * timeperiod
+    for i in range(first, n):
+        d = real[i] - shift
+        t1 += d
+        t2 += d * d
+        m1 = t1 * inv
+        var = t2 * inv - m1 * m1
+        d = real[trailing] - shift
+        t1 -= d
+        d *= d
+        t2 -= d
+        trailing += 1
+        reseed -= 1
+        if var < 0.000001 * (t2 * inv) or d > 1000000.0 * t2 or reseed <= 0:
+            reseed = 32 * timeperiod
+            w0 = i - lookback
+            total = 0.0
+            for j in range(w0, i + 1):
+                total += real[j]
+            shift = total * inv
+            t1 = 0.0
+            t2 = 0.0
+            for j in range(w0, i + 1):
+                d = real[j] - shift
+                t1 += d
+                t2 += d * d
+            m1 = t1 * inv
+            var = t2 * inv - m1 * m1
+            if var < 1e-12 * (t2 * inv):
+                var = 0.0
+            d = real[w0] - shift
+            t1 -= d
+            d *= d
+            t2 -= d
+        out[i] = np.sqrt(var)
+    return out
+
+
+@export("UniTuple(f8[::1], 3)(f8[::1], i8, i8, f8, f8, i8)")
+def bbands(real, start, timeperiod, nbdevup, nbdevdn, matype):
+    """Bollinger bands: middle = MA(``matype``), upper/lower = middle +/- nbdev * stddev
+    (population, over ``timeperiod`` rows). Lookback ``max(MA lookback, timeperiod - 1)``;
+    a NaN poisons the running sums from there on."""
+    if matype == 11:
+        matype = 0
+    n = real.shape[0]
+    lb_ma = _ma_lookback(timeperiod, matype)
+    lookback = max(lb_ma, timeperiod - 1)
+    first = start + lookback
+    middle = _ma(real, start, timeperiod, matype)
+    sd = _stddev(real, first - (timeperiod - 1), timeperiod)
+    upper = _nan_until(n, first)
+    lower = _nan_until(n, first)
+    for i in range(min(first, n)):
+        middle[i] = NAN
+    if nbdevup == nbdevdn:
+        for i in range(first, n):
+            t = sd[i] * nbdevup
+            m = middle[i]
+            upper[i] = m + t
+            lower[i] = m - t
+    else:
+        for i in range(first, n):
+            m = middle[i]
+            upper[i] = m + sd[i] * nbdevup
+            lower[i] = m - sd[i] * nbdevdn
+    return upper, middle, lower
+# --- MIDPOINT, MIDPRICE, SAR -------------------------------------------------------------
+
+from .mathops import _highest_lowest  # noqa: E402  (kept with the functions that use it)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def midpoint(real, start, timeperiod):
+    """``(highest + lowest) / 2`` over ``timeperiod`` rows. Lookback ``timeperiod - 1``;
+    the extremes are MAX/MIN's (their NaN rule)."""
+    return _highest_lowest(real, real, real, start, timeperiod, 0)
+
+
+@export("f8[::1](f8[::1], f8[::1], i8, i8)")
+def midprice(high, low, start, timeperiod):
+    """``(highest high + lowest low) / 2`` over ``timeperiod`` rows. Lookback
+    ``timeperiod - 1``; the extremes are MAX/MIN's (their NaN rule)."""
+    return _highest_lowest(high, low, high, start, timeperiod, 0)
+
+
+@export("f8[::1](f8[::1], f8[::1], i8, f8, f8)")
+def sar(high, low, start, acceleration, maximum):
+    """Wilder's parabolic SAR. Lookback 1: the first bar only seeds it (long unless its -DM
+    to the second bar is positive; SAR starts at the first bar's low/high). The step
+    ``af`` starts at ``acceleration`` (capped at ``maximum``) and grows by it with each new
+    extreme point up to ``maximum``; the SAR never enters the last two bars' range."""
+    n = high.shape[0]
+    out = np.empty(n)
+    first = start + 1
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    if acceleration > maximum:
+        acceleration = maximum
+    af = acceleration
+    dp = high[first] - high[start]
+    dm = low[start] - low[first]
+    is_long = not (dm > 0.0 and dp < dm)
+    if is_long:
+        ep = high[first]
+        s = low[start]
+    else:
+        ep = low[first]
+        s = high[start]
+    new_low = low[first]
+    new_high = high[first]
+    for today in range(first, n):
+        prev_low = new_low
+        prev_high = new_high
+        new_low = low[today]
+        new_high = high[today]
+        if is_long:
+            if new_low <= s:
+                is_long = False
+                s = ep
+                if s < prev_high:
+                    s = prev_high
+                if s < new_high:
+                    s = new_high
+                out[today] = s
+                af = acceleration
+                ep = new_low
+                s = s + af * (ep - s)
+                if s < prev_high:
+                    s = prev_high
+                if s < new_high:
+                    s = new_high
+            else:
+                out[today] = s
+                if new_high > ep:
+                    ep = new_high
+                    af += acceleration
+                    if af > maximum:
+                        af = maximum
+                s = s + af * (ep - s)
+                if s > prev_low:
+                    s = prev_low
+                if s > new_low:
+                    s = new_low
+        elif new_high >= s:
+            is_long = True
+            s = ep
+            if s > prev_low:
+                s = prev_low
+            if s > new_low:
+                s = new_low
+            out[today] = s
+            af = acceleration
+            ep = new_high
+            s = s + af * (ep - s)
+            if s > prev_low:
+                s = prev_low
+            if s > new_low:
+                s = new_low
+        else:
+            out[today] = s
+            if new_low < ep:
+                ep = new_low
+                af += acceleration
+                if af > maximum:
+                    af = maximum
+            s = s + af * (ep - s)
+            if s < prev_high:
+                s = prev_high
+            if s < new_high:
+                s = new_high
     return out

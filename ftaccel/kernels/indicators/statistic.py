@@ -1,1 +1,416 @@
-"""Statistic functions (STDDEV, VAR, LINEARREG family, TSF, CORREL, BETA), TA-Lib compatible."""
+"""Statistic functions (STDDEV, VAR, LINEARREG family, TSF, CORREL, BETA), TA-Lib compatible.
+
+TA-Lib 0.8 keeps running window sums and rebuilds ("re-anchors") them from the window
+itself every ``32 * timeperiod`` bars and whenever its accuracy triggers fire. These
+kernels follow that arithmetic step by step, so the NaN behaviour matches too: a NaN or
+inf entering a running sum spoils the output until the next rebuild over a clean window.
+"""
+
+import math
+
+import numpy as np
+
+from .. import export, helper
+
+NAN = np.nan
+
+
+@helper
+def _nan_head(n, upto):
+    out = np.empty(n)
+    for i in range(min(upto, n)):
+        out[i] = NAN
+    return out
+
+
+@helper
+def _st_var(real, start, timeperiod):
+    # Shifted running sums: total1 = sum(x - shift), total2 = sum((x - shift)^2).
+    n = real.shape[0]
+    lookback = timeperiod - 1
+    first = start + lookback
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    inv = 1.0 / timeperiod
+    trailing = start
+    shift = real[trailing]
+    total1 = 0.0
+    total2 = 0.0
+    for j in range(trailing, first):
+        d = real[j] - shift
+        total1 += d
+        total2 += d * d
+    bars = 32 * timeperiod
+    for i in range(first, n):
+        d = real[i] - shift
+        total1 += d
+        total2 += d * d
+        mean1 = total1 * inv
+        variance = total2 * inv - mean1 * mean1
+        d = real[trailing] - shift
+        total1 -= d
+        d = d * d
+        total2 -= d
+        trailing += 1
+        bars -= 1
+        if variance < 0.000001 * (total2 * inv) or d > 1000000.0 * total2 or bars <= 0:
+            # re-anchor on the window mean and rebuild the sums (two passes)
+            bars = 32 * timeperiod
+            ws = i - lookback
+            s = 0.0
+            for j in range(ws, i + 1):
+                s += real[j]
+            shift = s * inv
+            total1 = 0.0
+            total2 = 0.0
+            for j in range(ws, i + 1):
+                d = real[j] - shift
+                total1 += d
+                total2 += d * d
+            mean1 = total1 * inv
+            variance = total2 * inv - mean1 * mean1
+            if variance < 0.000000000001 * (total2 * inv):
+                variance = 0.0
+            d = real[ws] - shift
+            total1 -= d
+            total2 -= d * d
+        out[i] = variance
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8, f8)")
+def var(real, start, timeperiod, nbdev):
+    """Population variance over ``timeperiod`` rows (units: price squared).
+
+    Lookback ``timeperiod - 1``. ``nbdev`` is accepted and ignored, as in TA-Lib.
+    """
+    return _st_var(real, start, timeperiod)
+
+
+@export("f8[::1](f8[::1], i8, i8, f8)")
+def stddev(real, start, timeperiod, nbdev):
+    """Population standard deviation times ``nbdev``. Lookback ``timeperiod - 1``."""
+    out = _st_var(real, start, timeperiod)
+    for i in range(min(start + timeperiod - 1, out.shape[0]), out.shape[0]):
+        out[i] = math.sqrt(out[i]) * nbdev
+    return out
+
+
+@helper
+def _st_linreg(real, start, timeperiod, mode):
+    # mode 0: line at the last row, 1: slope, 2: angle (degrees), 3: intercept, 4: forecast.
+    # x counts bars back from the newest row (TA-Lib's weights), SumY/SumXY/sumAbs run.
+    n = real.shape[0]
+    lookback = timeperiod - 1
+    first = start + lookback
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    p = timeperiod
+    fp = float(p)
+    sum_x = fp * (p - 1) * 0.5
+    sum_xsqr = fp * (p - 1) * (2 * p - 1) / 6.0
+    divisor = sum_x * sum_x - p * sum_xsqr
+    last = float(p - 1)
+    sum_xy = 0.0
+    sum_y = 0.0
+    sum_abs = 0.0
+    w = float(lookback)
+    for j in range(first - lookback, first + 1):
+        v = real[j]
+        sum_y += v
+        sum_xy += w * v
+        sum_abs += abs(v)
+        w -= 1.0
+    bars = 32 * p
+    trailing = start
+    for today in range(first, n):
+        if today > first:
+            tv = real[trailing]
+            trailing += 1
+            weighted = fp * tv
+            sum_xy = sum_xy + sum_y - weighted
+            sum_y = sum_y - tv + real[today]
+            sum_abs = sum_abs - abs(tv) + abs(real[today])
+            bars -= 1
+            if bars <= 0 or abs(weighted) > 100.0 * sum_abs:
+                bars = 32 * p
+                sum_y = 0.0
+                sum_xy = 0.0
+                sum_abs = 0.0
+                w = float(lookback)
+                for j in range(today - lookback, today + 1):
+                    v = real[j]
+                    sum_y += v
+                    sum_xy += w * v
+                    sum_abs += abs(v)
+                    w -= 1.0
+        m = (p * sum_xy - sum_x * sum_y) / divisor
+        if mode == 1:
+            out[today] = m
+        elif mode == 2:
+            out[today] = math.atan(m) * (180.0 / 3.14159265358979323846)
+        else:
+            b = (sum_y - m * sum_x) / fp
+            if mode == 0:
+                out[today] = b + m * last
+            elif mode == 3:
+                out[today] = b
+            else:
+                out[today] = b + m * fp
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def linearreg(real, start, timeperiod):
+    """Least-squares line through the last ``timeperiod`` rows, evaluated at the last row.
+
+    Lookback ``timeperiod - 1``.
+    """
+    return _st_linreg(real, start, timeperiod, 0)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def linearreg_slope(real, start, timeperiod):
+    """Slope of the least-squares line (price units per row). Lookback ``timeperiod - 1``."""
+    return _st_linreg(real, start, timeperiod, 1)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def linearreg_angle(real, start, timeperiod):
+    """``atan(slope)`` in degrees. Lookback ``timeperiod - 1``."""
+    return _st_linreg(real, start, timeperiod, 2)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def linearreg_intercept(real, start, timeperiod):
+    """Value of the least-squares line at the window's first row. Lookback ``timeperiod - 1``."""
+    return _st_linreg(real, start, timeperiod, 3)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def tsf(real, start, timeperiod):
+    """Time series forecast: the least-squares line one row past the window.
+
+    Lookback ``timeperiod - 1``.
+    """
+    return _st_linreg(real, start, timeperiod, 4)
+
+
+@export("f8[::1](f8[::1], f8[::1], i8, i8)")
+def correl(real0, real1, start, timeperiod):
+    """Pearson correlation of ``real0`` and ``real1`` over ``timeperiod`` rows, in [-1, 1].
+
+    Lookback ``timeperiod - 1``; 0 where either series is flat over the window (or the
+    running sums hold a NaN).
+    """
+    n = real0.shape[0]
+    lookback = timeperiod - 1
+    first = start + lookback
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    inv = 1.0 / timeperiod
+    trailing = start
+    shift_x = real0[trailing]
+    shift_y = real1[trailing]
+    sum_x = 0.0
+    sum_y = 0.0
+    sum_x2 = 0.0
+    sum_y2 = 0.0
+    sum_xy = 0.0
+    for j in range(trailing, first):
+        x = real0[j] - shift_x
+        sum_x += x
+        sum_x2 += x * x
+        y = real1[j] - shift_y
+        sum_xy += x * y
+        sum_y += y
+        sum_y2 += y * y
+    bars = 32 * timeperiod
+    leaving_x = 0.0
+    leaving_y = 0.0
+    for today in range(first, n):
+        x = real0[today] - shift_x
+        sum_x += x
+        sum_x2 += x * x
+        y = real1[today] - shift_y
+        sum_xy += x * y
+        sum_y += y
+        sum_y2 += y * y
+        ss_x = sum_x2 - ((sum_x * sum_x) * inv)
+        ss_y = sum_y2 - ((sum_y * sum_y) * inv)
+        sp_xy = sum_xy - ((sum_x * sum_y) * inv)
+        bars -= 1
+        if (ss_x < 0.000001 * sum_x2 or ss_y < 0.000001 * sum_y2
+                or leaving_x > 1000000.0 * sum_x2 or leaving_y > 1000000.0 * sum_y2
+                or bars <= 0):
+            bars = 32 * timeperiod
+            ws = today - lookback
+            sx = 0.0
+            sy = 0.0
+            for j in range(ws, today + 1):
+                sx += real0[j]
+                sy += real1[j]
+            shift_x = sx * inv
+            shift_y = sy * inv
+            sum_x = 0.0
+            sum_y = 0.0
+            sum_x2 = 0.0
+            sum_y2 = 0.0
+            sum_xy = 0.0
+            for j in range(ws, today + 1):
+                x = real0[j] - shift_x
+                sum_x += x
+                sum_x2 += x * x
+                y = real1[j] - shift_y
+                sum_xy += x * y
+                sum_y += y
+                sum_y2 += y * y
+            ss_x = sum_x2 - ((sum_x * sum_x) * inv)
+            ss_y = sum_y2 - ((sum_y * sum_y) * inv)
+            sp_xy = sum_xy - ((sum_x * sum_y) * inv)
+            if ss_x < 0.0:
+                ss_x = 0.0
+            if ss_y < 0.0:
+                ss_y = 0.0
+        tx = real0[trailing] - shift_x
+        ty = real1[trailing] - shift_y
+        trailing += 1
+        if ss_x > 0.00000000000001 * sum_x2 and ss_y > 0.00000000000001 * sum_y2:
+            r = sp_xy / math.sqrt(ss_x * ss_y)
+            if r > 1.0:
+                r = 1.0
+            elif r < -1.0:
+                r = -1.0
+            out[today] = r
+        else:
+            out[today] = 0.0
+        leaving_x = tx * tx
+        leaving_y = ty * ty
+        sum_x -= tx
+        sum_x2 -= leaving_x
+        sum_xy -= tx * ty
+        sum_y -= ty
+        sum_y2 -= leaving_y
+    return out
+
+
+@helper
+def _st_is_zero(v):
+    return -0.00000000000001 < v < 0.00000000000001
+
+
+@helper
+def _st_ret(price, prev, shift):
+    # TA-Lib's BETA return of one row, measured against ``shift``; -shift after a ~0 price.
+    if _st_is_zero(prev):
+        return -shift
+    return (price - prev) / prev - shift
+
+
+@export("f8[::1](f8[::1], f8[::1], i8, i8)")
+def beta(real0, real1, start, timeperiod):
+    """Beta: slope of the regression of ``real1``'s one-row returns on ``real0``'s.
+
+    Lookback ``timeperiod``. A previous price within 1e-14 of 0 gives a 0 return; 0 where
+    ``real0``'s returns do not vary over the window (or the running sums hold a NaN).
+    """
+    n = real0.shape[0]
+    first = start + timeperiod
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    trailing = start
+    last_x = real0[trailing]
+    last_y = real1[trailing]
+    trail_x = last_x
+    trail_y = last_y
+    trailing += 1
+    i = trailing
+    shift_x = 0.0
+    shift_y = 0.0
+    if not _st_is_zero(last_x):
+        shift_x = (real0[i] - last_x) / last_x
+    if not _st_is_zero(last_y):
+        shift_y = (real1[i] - last_y) / last_y
+    s_xx = 0.0
+    s_xy = 0.0
+    s_x = 0.0
+    s_y = 0.0
+    while i < first:
+        x = _st_ret(real0[i], last_x, shift_x)
+        last_x = real0[i]
+        y = _st_ret(real1[i], last_y, shift_y)
+        last_y = real1[i]
+        i += 1
+        s_xx += x * x
+        s_xy += x * y
+        s_x += x
+        s_y += y
+    fn = float(timeperiod)
+    bars = 32 * timeperiod
+    leaving_xx = 0.0
+    while i < n:
+        x = _st_ret(real0[i], last_x, shift_x)
+        last_x = real0[i]
+        y = _st_ret(real1[i], last_y, shift_y)
+        last_y = real1[i]
+        i += 1
+        s_xx += x * x
+        s_xy += x * y
+        s_x += x
+        s_y += y
+        denom_scale = fn * s_xx
+        denom = denom_scale - (s_x * s_x)
+        bars -= 1
+        if denom < 0.000001 * denom_scale or leaving_xx > 1000.0 * s_xx or bars <= 0:
+            bars = 32 * timeperiod
+            px = trail_x
+            py = trail_y
+            tx = 0.0
+            ty = 0.0
+            for j in range(trailing, i):
+                if not _st_is_zero(px):
+                    tx += (real0[j] - px) / px
+                px = real0[j]
+                if not _st_is_zero(py):
+                    ty += (real1[j] - py) / py
+                py = real1[j]
+            shift_x = tx / fn
+            shift_y = ty / fn
+            px = trail_x
+            py = trail_y
+            s_xx = 0.0
+            s_xy = 0.0
+            s_x = 0.0
+            s_y = 0.0
+            for j in range(trailing, i):
+                x = _st_ret(real0[j], px, shift_x)
+                px = real0[j]
+                y = _st_ret(real1[j], py, shift_y)
+                py = real1[j]
+                s_xx += x * x
+                s_xy += x * y
+                s_x += x
+                s_y += y
+            denom_scale = fn * s_xx
+            denom = denom_scale - (s_x * s_x)
+            if denom < 0.0:
+                denom = 0.0
+        x = _st_ret(real0[trailing], trail_x, shift_x)
+        trail_x = real0[trailing]
+        y = _st_ret(real1[trailing], trail_y, shift_y)
+        trail_y = real1[trailing]
+        trailing += 1
+        if denom > 0.00000000000001 * denom_scale:
+            out[i - 1] = ((fn * s_xy) - (s_x * s_y)) / denom
+        else:
+            out[i - 1] = 0.0
+        leaving_xx = x * x
+        s_xx -= x * x
+        s_xy -= x * y
+        s_x -= x
+        s_y -= y
+    return out

@@ -47,3 +47,41 @@ def ad(high, low, close, volume, start):
             acc += (((close[i] - low[i]) - (high[i] - close[i])) / t) * volume[i]
         out[i] = acc
     return out
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], f8[::1], i8, i8, i8)")
+def adosc(high, low, close, volume, start, fastperiod, slowperiod):
+    """Chaikin A/D oscillator: EMA(AD, fastperiod) - EMA(AD, slowperiod), both EMAs
+    (k = 2/(period+1)) seeded with the first AD value. Lookback
+    ``max(fastperiod, slowperiod) - 1``; a NaN contribution poisons the rest."""
+    n = high.shape[0]
+    out = np.empty(n)
+    first = start + max(fastperiod, slowperiod) - 1
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    fk = 2.0 / (fastperiod + 1)
+    sk = 2.0 / (slowperiod + 1)
+    fk1 = 1.0 - fk
+    sk1 = 1.0 - sk
+    acc = 0.0
+    t = high[start] - low[start]
+    if t > 0.0:
+        acc += (((close[start] - low[start]) - (high[start] - close[start])) / t) * volume[start]
+    fast = acc
+    slow = acc
+    for i in range(start + 1, first):
+        t = high[i] - low[i]
+        if t > 0.0:
+            acc += (((close[i] - low[i]) - (high[i] - close[i])) / t) * volume[i]
+        fast = (fk * acc) + (fk1 * fast)
+        slow = (sk * acc) + (sk1 * slow)
+    for i in range(first, n):  # first > start: both periods are at least 2
+        t = high[i] - low[i]
+        if t > 0.0:
+            acc += (((close[i] - low[i]) - (high[i] - close[i])) / t) * volume[i]
+        fast = (fk * acc) + (fk1 * fast)
+        slow = (sk * acc) + (sk1 * slow)
+        out[i] = fast - slow
+    return out
