@@ -22,5 +22,11 @@ class BuildKernels(build_ext):
         build_kernels.prepare_extension(ext, self)
         super().build_extension(ext)
 
+    def get_source_files(self):
+        """Sources the sdist lists: pycc's extensions also name numba's own C support files
+        by absolute path (they come from the numba installed at build time); listed in the
+        sdist's manifest they break the build from that sdist."""
+        return [f for f in super().get_source_files() if not os.path.isabs(f)]
+
 
 setup(ext_modules=build_kernels.extensions(), cmdclass={"build_ext": BuildKernels})

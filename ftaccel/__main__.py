@@ -37,13 +37,17 @@ def main(argv=None) -> int:
     p_info.add_argument("--json", action="store_true", help="print JSON")
     p_bench = sub.add_parser("bench", help="speed ratios vs the references, generated candles")
     p_bench.add_argument("--size", type=int, default=1_000_000, help="candles (default 1e6)")
-    p_bench.add_argument("--repeat", type=int, default=5, help="timing repeats (best of)")
+    p_bench.add_argument("--repeat", type=int, default=5,
+                         help="timing repeats (best of; cold start: median of)")
     p_bench.add_argument("--family", choices=("metrics",),
                          help="metrics: every freqtrade.data.metrics function at 100, 1,000 "
                               "and 100,000 trades and 10/100 pairs of 10,000 candles")
     p_bench.add_argument("--freqtrade-backtest", type=int, default=0, metavar="CANDLES",
                          help="also time Freqtrade's backtest loop on CANDLES generated "
                               "candles (4 pairs) against ftaccel.backtest (needs freqtrade)")
+    p_bench.add_argument("--cold-start", action="store_true",
+                         help="process start -> first result in fresh processes: compiled "
+                              "modules vs numba JIT vs TA-Lib vs importing numpy/pandas")
     p_verify = sub.add_parser("verify", help="compiled vs fallback vs reference, generated data")
     p_verify.add_argument("--size", type=int, default=5_000, help="candles (default 5000)")
     args = parser.parse_args(argv)
@@ -53,6 +57,11 @@ def main(argv=None) -> int:
         return 0
     from . import bench
 
+    if args.command == "bench" and args.cold_start:
+        from . import coldstart
+
+        coldstart.cold_start(repeat=args.repeat)
+        return 0
     if args.command == "bench":
         if args.family == "metrics":
             bench.bench_metrics(repeat=args.repeat)
