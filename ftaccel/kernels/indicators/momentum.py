@@ -298,13 +298,14 @@ def _mo_dm(high, low, close, start, timeperiod, mode):
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
 def plus_dm(high, low, start, timeperiod):
     """Wilder's smoothed +DM (a running sum, not an average). Lookback ``timeperiod - 1``
-    (1 for ``timeperiod=1``, which gives the one-bar +DM); a NaN poisons the rest."""
+    (1 for ``timeperiod=1``, which gives the one-bar +DM); a NaN bar adds no movement."""
     return _mo_dm(high, low, low, start, timeperiod, _DM_PLUS)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
 def minus_dm(high, low, start, timeperiod):
-    """Wilder's smoothed -DM. Lookback ``timeperiod - 1`` (1 for ``timeperiod=1``)."""
+    """Wilder's smoothed -DM. Lookback ``timeperiod - 1`` (1 for ``timeperiod=1``); a NaN
+    bar adds no movement."""
     return _mo_dm(high, low, low, start, timeperiod, _DM_MINUS)
 
 
@@ -600,7 +601,8 @@ def _mo_ult_terms(high, low, close, day):
 def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
     """Ultimate oscillator ``100 * (4*avg_s + 2*avg_m + avg_l) / 7`` of buying pressure over
     true range; the periods are sorted first (weight 4 goes to the shortest), a zero or NaN range
-    sum drops its term. Lookback ``max(periods)``; a NaN spoils only its windows."""
+    sum drops its term. Lookback ``max(periods)``; the sums are running sums, so after a
+    NaN every term is dropped and the value is 0 from there on (as TA-Lib)."""
     n = high.shape[0]
     out = np.empty(n)
     p_small = min(timeperiod1, timeperiod2, timeperiod3)
