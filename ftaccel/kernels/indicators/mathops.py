@@ -164,18 +164,15 @@ def _highest_lowest(hi_in, lo_in, close, start, timeperiod, mode):
     if first >= n:
         return out
     p = timeperiod
-    suf_h = np.empty(p)
-    suf_l = np.empty(p)
-    pre_h = np.empty(p)
-    pre_l = np.empty(p)
+    suf = np.empty(2 * p)  # per block: suffix maxima of hi_in, then suffix minima of lo_in
     block = start
     today = first
     while today < n:
         i = block + p - 1
         bh = hi_in[i]
         bl = lo_in[i]
-        suf_h[p - 1] = bh
-        suf_l[p - 1] = bl
+        suf[p - 1] = bh
+        suf[2 * p - 1] = bl
         while i > block:
             i -= 1
             th = hi_in[i]
@@ -184,34 +181,31 @@ def _highest_lowest(hi_in, lo_in, close, start, timeperiod, mode):
                 bh = th
             if tl < bl:
                 bl = tl
-            suf_h[i - block] = bh
-            suf_l[i - block] = bl
-        out[today] = _hl_value(suf_h[0], suf_l[0], close[today], mode)
+            suf[i - block] = bh
+            suf[p + i - block] = bl
+        out[today] = _hl_value(suf[0], suf[p], close[today], mode)
         today += 1
         if today < n:
+            # the next block's prefix extremes, combined with this block's suffixes
             nxt = block + p
             avail = min(n - nxt, p - 1)
             bh = hi_in[nxt]
             bl = lo_in[nxt]
-            pre_h[0] = bh
-            pre_l[0] = bl
-            for j in range(1, avail):
-                th = hi_in[nxt + j]
-                tl = lo_in[nxt + j]
-                if th > bh:
-                    bh = th
-                if tl < bl:
-                    bl = tl
-                pre_h[j] = bh
-                pre_l[j] = bl
             for m in range(1, avail + 1):
-                bh = suf_h[m]
-                if pre_h[m - 1] > bh:
-                    bh = pre_h[m - 1]
-                bl = suf_l[m]
-                if pre_l[m - 1] < bl:
-                    bl = pre_l[m - 1]
-                out[today] = _hl_value(bh, bl, close[today], mode)
+                if m > 1:
+                    th = hi_in[nxt + m - 1]
+                    tl = lo_in[nxt + m - 1]
+                    if th > bh:
+                        bh = th
+                    if tl < bl:
+                        bl = tl
+                h = suf[m]
+                if bh > h:
+                    h = bh
+                lo = suf[p + m]
+                if bl < lo:
+                    lo = bl
+                out[today] = _hl_value(h, lo, close[today], mode)
                 today += 1
         block += p
     return out

@@ -613,32 +613,39 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
         out[i] = NAN
     if first >= n:
         return out
-    # per-row buying pressure and true range, computed once (TA-Lib recomputes the
-    # trailing rows' terms; the values, and so the running sums, are the same)
-    cm = np.empty(n)
-    rg = np.empty(n)
-    for i in range(first - p_large + 1, n):
-        c, t = _mo_ult_terms(high, low, close, i)
-        cm[i] = c
-        rg[i] = t
+    # each row's buying pressure and true range are computed once and kept in a ring of
+    # the longest window (TA-Lib recomputes the trailing rows' terms: same values, so the
+    # running sums round the same)
+    size = p_large
+    ring_c = np.empty(size)
+    ring_t = np.empty(size)
+    base = first - p_large + 1
     a1 = 0.0
     b1 = 0.0
-    for i in range(first - p_small + 1, first):
-        a1 += cm[i]
-        b1 += rg[i]
     a2 = 0.0
     b2 = 0.0
-    for i in range(first - p_mid + 1, first):
-        a2 += cm[i]
-        b2 += rg[i]
     a3 = 0.0
     b3 = 0.0
-    for i in range(first - p_large + 1, first):
-        a3 += cm[i]
-        b3 += rg[i]
+    for i in range(base, first):
+        c, t = _mo_ult_terms(high, low, close, i)
+        ring_c[i - base] = c
+        ring_t[i - base] = t
+        if i > first - p_small:
+            a1 += c
+            b1 += t
+        if i > first - p_mid:
+            a2 += c
+            b2 += t
+        a3 += c
+        b3 += t
+    head = size - 1
+    k1 = size - p_small
+    k2 = size - p_mid
+    k3 = 0
     for today in range(first, n):
-        c = cm[today]
-        t = rg[today]
+        c, t = _mo_ult_terms(high, low, close, today)
+        ring_c[head] = c
+        ring_t[head] = t
         a1 += c
         a2 += c
         a3 += c
@@ -652,14 +659,15 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
             v += 2.0 * (a2 / b2)
         if not _mo_is_zero(b3):
             v += a3 / b3
-        j = today - p_small + 1
-        a1 -= cm[j]
-        b1 -= rg[j]
-        j = today - p_mid + 1
-        a2 -= cm[j]
-        b2 -= rg[j]
-        j = today - p_large + 1
-        a3 -= cm[j]
-        b3 -= rg[j]
+        a1 -= ring_c[k1]
+        b1 -= ring_t[k1]
+        a2 -= ring_c[k2]
+        b2 -= ring_t[k2]
+        a3 -= ring_c[k3]
+        b3 -= ring_t[k3]
+        head = head + 1 if head + 1 < size else 0
+        k1 = k1 + 1 if k1 + 1 < size else 0
+        k2 = k2 + 1 if k2 + 1 < size else 0
+        k3 = k3 + 1 if k3 + 1 < size else 0
         out[today] = 100.0 * (v / 7.0)
     return out
