@@ -91,32 +91,51 @@ def sum_(real, start, timeperiod):
 
 
 @helper
-def _extreme_index(real, start, timeperiod, sign):
-    # TA-Lib's index tracking: a new row takes over on >=; when the tracked row leaves the
-    # window the window is rescanned from its oldest row with a strict >, so a NaN is never
-    # a new extreme but stays one when a rescan starts on it. Lookback rows hold 0.
+def _extreme_index(real, start, timeperiod, highest):
+    # TA-Lib's index tracking: a new row takes over on >= (<= for the lowest); when the
+    # tracked row leaves the window the window is rescanned from its oldest row with a
+    # strict comparison, so a NaN is never a new extreme but stays one when a rescan
+    # starts on it. Lookback rows hold 0.
     n = real.shape[0]
     out = np.zeros(n)
     first = start + timeperiod - 1
     trailing = start
     best_i = -1
     best = 0.0
-    for today in range(first, n):
-        if best_i < trailing:
-            best_i = trailing
-            best = real[trailing] * sign
-            for i in range(trailing + 1, today + 1):
-                tmp = real[i] * sign
-                if tmp > best:
-                    best_i = i
+    if highest:
+        for today in range(first, n):
+            if best_i < trailing:
+                best_i = trailing
+                best = real[trailing]
+                for i in range(trailing + 1, today + 1):
+                    tmp = real[i]
+                    if tmp > best:
+                        best_i = i
+                        best = tmp
+            else:
+                tmp = real[today]
+                if tmp >= best:
+                    best_i = today
                     best = tmp
-        else:
-            tmp = real[today] * sign
-            if tmp >= best:
-                best_i = today
-                best = tmp
-        out[today] = best_i
-        trailing += 1
+            out[today] = best_i
+            trailing += 1
+    else:
+        for today in range(first, n):
+            if best_i < trailing:
+                best_i = trailing
+                best = real[trailing]
+                for i in range(trailing + 1, today + 1):
+                    tmp = real[i]
+                    if tmp < best:
+                        best_i = i
+                        best = tmp
+            else:
+                tmp = real[today]
+                if tmp <= best:
+                    best_i = today
+                    best = tmp
+            out[today] = best_i
+            trailing += 1
     return out
 
 
@@ -125,13 +144,13 @@ def maxindex(real, start, timeperiod):
     """Row index (into the whole input) of the highest value over the last ``timeperiod``
     rows; the latest on ties seen as they arrive. Lookback ``timeperiod - 1`` rows hold 0
     (TA-Lib's int32 output)."""
-    return _extreme_index(real, start, timeperiod, 1.0)
+    return _extreme_index(real, start, timeperiod, True)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def minindex(real, start, timeperiod):
     """Row index of the lowest value over the last ``timeperiod`` rows (see MAXINDEX)."""
-    return _extreme_index(real, start, timeperiod, -1.0)
+    return _extreme_index(real, start, timeperiod, False)
 
 
 @helper
