@@ -157,60 +157,10 @@ def minindex(real, start, timeperiod):
 
 
 @helper
-def _hl_pass(x, close, start, p, out, buf, is_max, mode):
-    # One block scan (the scan and NaN rule of _extreme) for the window maxima (is_max)
-    # or minima of x. mode 0 writes them to out; mode 1 turns the maxima already in out
-    # into (max + min) / 2; mode 2 into Williams' %R of close.
-    n = x.shape[0]
-    block = start
-    today = start + p - 1
-    while today < n:
-        i = block + p - 1
-        b = x[i]
-        buf[p - 1] = b
-        while i > block:
-            i -= 1
-            v = x[i]
-            if is_max:
-                if v > b:
-                    b = v
-            elif v < b:
-                b = v
-            buf[i - block] = b
-        out[today] = _hl_value(out[today], buf[0], close[today], mode)
-        today += 1
-        if today < n:
-            # the next block's prefix extremes, combined with this block's suffixes
-            nxt = block + p
-            avail = min(n - nxt, p - 1)
-            b = x[nxt]
-            for m in range(1, avail + 1):
-                if m > 1:
-                    v = x[nxt + m - 1]
-                    if is_max:
-                        if v > b:
-                            b = v
-                    elif v < b:
-                        b = v
-                e = buf[m]
-                if is_max:
-                    if b > e:
-                        e = b
-                elif b < e:
-                    e = b
-                out[today] = _hl_value(out[today], e, close[today], mode)
-                today += 1
-        block += p
-
-
-@helper
-def _hl_value(hi, e, close, mode):
-    if mode == 0:
-        return e
-    if mode == 1:  # MIDPOINT / MIDPRICE
-        return (hi + e) / 2.0
+def _hl_value(hi, lo, close, mode):
+    if mode == 0:  # MIDPOINT / MIDPRICE
+        return (hi + lo) / 2.0
     # WILLR: 0 for a range within 1e-14 of the extremes' magnitude, clamped to -100..0
-    lo = e
     rng = hi - lo
     if abs(rng) <= 1e-14 * (abs(hi) + abs(lo)):
         return 0.0
@@ -224,9 +174,9 @@ def _hl_value(hi, e, close, mode):
 
 @helper
 def _highest_lowest(hi_in, lo_in, close, start, timeperiod, mode):
-    """MAX of ``hi_in`` and MIN of ``lo_in`` over ``timeperiod`` rows (two block scans
-    with the scan and NaN rule of :func:`_extreme`) combined per row into one output
-    (``mode`` 1: midpoint, 2: Williams' %R of ``close``), NaN before
+    """MAX of ``hi_in`` and MIN of ``lo_in`` over ``timeperiod`` rows in one block scan
+    (the scan and NaN rule of :func:`_extreme`), combined per row by :func:`_hl_value`
+    (``mode`` 0: midpoint, 1: Williams' %R of ``close``) into one output, NaN before
     ``start + timeperiod - 1``."""
     n = hi_in.shape[0]
     out = np.empty(n)
@@ -235,7 +185,49 @@ def _highest_lowest(hi_in, lo_in, close, start, timeperiod, mode):
         out[i] = NAN
     if first >= n:
         return out
-    buf = np.empty(timeperiod)
-    _hl_pass(hi_in, close, start, timeperiod, out, buf, True, 0)
-    _hl_pass(lo_in, close, start, timeperiod, out, buf, False, mode)
+    p = timeperiod
+    suf = np.empty(2 * p)  # per block: suffix maxima of hi_in, then suffix minima of lo_in
+    block = start
+    today = first
+    while today < n:
+        i = block + p - 1
+        bh = hi_in[i]
+        bl = lo_in[i]
+        suf[p - 1] = bh
+        suf[2 * p - 1] = bl
+        while i > block:
+            i -= 1
+            th = hi_in[i]
+            tl = lo_in[i]
+            if th > bh:
+                bh = th
+            if tl < bl:
+                bl = tl
+            suf[i - block] = bh
+            suf[p + i - block] = bl
+        out[today] = _hl_value(suf[0], suf[p], close[today], mode)
+        today += 1
+        if today < n:
+            # the next block's prefix extremes, combined with this block's suffixes
+            nxt = block + p
+            avail = min(n - nxt, p - 1)
+            bh = hi_in[nxt]
+            bl = lo_in[nxt]
+            for m in range(1, avail + 1):
+                if m > 1:
+                    th = hi_in[nxt + m - 1]
+                    tl = lo_in[nxt + m - 1]
+                    if th > bh:
+                        bh = th
+                    if tl < bl:
+                        bl = tl
+                h = suf[m]
+                if bh > h:
+                    h = bh
+                lo = suf[p + m]
+                if bl < lo:
+                    lo = bl
+                out[today] = _hl_value(h, lo, close[today], mode)
+                today += 1
+        block += p
     return out

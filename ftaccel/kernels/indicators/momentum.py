@@ -88,7 +88,7 @@ def _mo_roc_generic(real, start, timeperiod, kind):
 @export("f8[::1](f8[::1], i8, i8)")
 def roc(real, start, timeperiod):
     """Rate of change ``(real/prev - 1) * 100``. Lookback ``timeperiod``; a zero prev gives 0."""
-    return _mo_roc_generic(real, start, timeperiod, 1)
+    return _mo_roc_generic(real, start, timeperiod, 0)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
@@ -400,7 +400,7 @@ def willr(high, low, close, start, timeperiod):
     """Williams' %R ``-100 * (highest high - close) / (highest high - lowest low)`` over
     ``timeperiod`` rows, clamped to -100..0; 0 for a range within 1e-14 of the extremes'
     magnitude. Lookback ``timeperiod - 1``. The extremes are MAX/MIN's (their NaN rule)."""
-    return _highest_lowest(high, low, close, start, timeperiod, 2)
+    return _highest_lowest(high, low, close, start, timeperiod, 1)
 
 
 @export("f8[::1](f8[::1], i8, i8)")

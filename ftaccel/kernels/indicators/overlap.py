@@ -157,14 +157,14 @@ from .mathops import _highest_lowest  # noqa: E402  (kept with the functions tha
 def midpoint(real, start, timeperiod):
     """``(highest + lowest) / 2`` over ``timeperiod`` rows. Lookback ``timeperiod - 1``;
     the extremes are MAX/MIN's (their NaN rule)."""
-    return _highest_lowest(real, real, real, start, timeperiod, 1)
+    return _highest_lowest(real, real, real, start, timeperiod, 0)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
 def midprice(high, low, start, timeperiod):
     """``(highest high + lowest low) / 2`` over ``timeperiod`` rows. Lookback
     ``timeperiod - 1``; the extremes are MAX/MIN's (their NaN rule)."""
-    return _highest_lowest(high, low, high, start, timeperiod, 1)
+    return _highest_lowest(high, low, high, start, timeperiod, 0)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, f8, f8)")
