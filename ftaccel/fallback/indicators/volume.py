@@ -1,7 +1,6 @@
 """numpy/pandas versions of ``ftaccel.kernels.indicators.volume``."""
 
 import numpy as np
-import pandas as pd
 
 from ._common import _nan_head
 
@@ -56,15 +55,14 @@ def adosc(high, low, close, volume, start, fastperiod, slowperiod):
 
 
 def _ema_first_seeded(x, period):
-    """EMA with k = 2/(period+1) seeded with the first value (pandas' adjust=False form);
-    from the first non-finite value on, TA-Lib's recursion is followed step by step."""
+    """EMA with k = 2/(period+1) seeded with the first value, in TA-Lib's arithmetic
+    ``k * x + (1 - k) * ema`` (a recursion: a loop over Python floats, so the residues of
+    fast - slow are TA-Lib's)."""
     k = 2.0 / (period + 1)
-    values = pd.Series(x).ewm(alpha=k, adjust=False).mean().to_numpy().copy()
-    bad = np.flatnonzero(~np.isfinite(x))
-    if bad.size:
-        j = bad[0]
-        prev = values[j - 1] if j else x[0]
-        for i in range(j, x.size):
-            prev = (k * x[i]) + ((1.0 - k) * prev) if i else x[0]
-            values[i] = prev
-    return values
+    k1 = 1.0 - k
+    values = x.tolist()
+    prev = values[0]
+    for i in range(1, len(values)):
+        prev = (k * values[i]) + (k1 * prev)
+        values[i] = prev
+    return np.array(values)

@@ -1,8 +1,11 @@
-"""Math operators over a rolling window (MAX, MIN, SUM), TA-Lib compatible.
+"""Math operators over a rolling window (MAX, MIN, SUM, MAXINDEX, MININDEX), TA-Lib
+compatible.
 
 Lookback ``timeperiod - 1``. MAX/MIN use TA-Lib's block scan, so NaN behaves as in
-TA-Lib (a NaN is never greater or smaller, but sticks when a block scan starts on it).
-SUM keeps TA-Lib's running total: a NaN entering it makes every later value NaN.
+TA-Lib (a NaN is never greater or smaller, but sticks when a block scan starts on it);
+the same scan serves WILLR, MIDPOINT and MIDPRICE. MAXINDEX/MININDEX use TA-Lib's
+index tracking instead (its own NaN and tie rules). SUM keeps TA-Lib's running total:
+a NaN entering it makes every later value NaN.
 """
 
 import numpy as np
@@ -90,32 +93,51 @@ def sum_(real, start, timeperiod):
 
 
 @helper
-def _extreme_index(real, start, timeperiod, sign):
-    # TA-Lib's index tracking: a new row takes over on >=; when the tracked row leaves the
-    # window the window is rescanned from its oldest row with a strict >, so a NaN is never
-    # a new extreme but stays one when a rescan starts on it. Lookback rows hold 0.
+def _extreme_index(real, start, timeperiod, highest):
+    # TA-Lib's index tracking: a new row takes over on >= (<= for the lowest); when the
+    # tracked row leaves the window the window is rescanned from its oldest row with a
+    # strict comparison, so a NaN is never a new extreme but stays one when a rescan
+    # starts on it. Lookback rows hold 0.
     n = real.shape[0]
     out = np.zeros(n)
     first = start + timeperiod - 1
     trailing = start
     best_i = -1
     best = 0.0
-    for today in range(first, n):
-        if best_i < trailing:
-            best_i = trailing
-            best = real[trailing] * sign
-            for i in range(trailing + 1, today + 1):
-                tmp = real[i] * sign
-                if tmp > best:
-                    best_i = i
+    if highest:
+        for today in range(first, n):
+            if best_i < trailing:
+                best_i = trailing
+                best = real[trailing]
+                for i in range(trailing + 1, today + 1):
+                    tmp = real[i]
+                    if tmp > best:
+                        best_i = i
+                        best = tmp
+            else:
+                tmp = real[today]
+                if tmp >= best:
+                    best_i = today
                     best = tmp
-        else:
-            tmp = real[today] * sign
-            if tmp >= best:
-                best_i = today
-                best = tmp
-        out[today] = best_i
-        trailing += 1
+            out[today] = best_i
+            trailing += 1
+    else:
+        for today in range(first, n):
+            if best_i < trailing:
+                best_i = trailing
+                best = real[trailing]
+                for i in range(trailing + 1, today + 1):
+                    tmp = real[i]
+                    if tmp < best:
+                        best_i = i
+                        best = tmp
+            else:
+                tmp = real[today]
+                if tmp <= best:
+                    best_i = today
+                    best = tmp
+            out[today] = best_i
+            trailing += 1
     return out
 
 
@@ -124,13 +146,13 @@ def maxindex(real, start, timeperiod):
     """Row index (into the whole input) of the highest value over the last ``timeperiod``
     rows; the latest on ties seen as they arrive. Lookback ``timeperiod - 1`` rows hold 0
     (TA-Lib's int32 output)."""
-    return _extreme_index(real, start, timeperiod, 1.0)
+    return _extreme_index(real, start, timeperiod, True)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def minindex(real, start, timeperiod):
     """Row index of the lowest value over the last ``timeperiod`` rows (see MAXINDEX)."""
-    return _extreme_index(real, start, timeperiod, -1.0)
+    return _extreme_index(real, start, timeperiod, False)
 
 
 @helper
@@ -161,18 +183,15 @@ def _highest_lowest(hi_in, lo_in, close, start, timeperiod, mode):
     if first >= n:
         return out
     p = timeperiod
-    suf_h = np.empty(p)
-    suf_l = np.empty(p)
-    pre_h = np.empty(p)
-    pre_l = np.empty(p)
+    suf = np.empty(2 * p)  # per block: suffix maxima of hi_in, then suffix minima of lo_in
     block = start
     today = first
     while today < n:
         i = block + p - 1
         bh = hi_in[i]
         bl = lo_in[i]
-        suf_h[p - 1] = bh
-        suf_l[p - 1] = bl
+        suf[p - 1] = bh
+        suf[2 * p - 1] = bl
         while i > block:
             i -= 1
             th = hi_in[i]
@@ -181,34 +200,31 @@ def _highest_lowest(hi_in, lo_in, close, start, timeperiod, mode):
                 bh = th
             if tl < bl:
                 bl = tl
-            suf_h[i - block] = bh
-            suf_l[i - block] = bl
-        out[today] = _hl_value(suf_h[0], suf_l[0], close[today], mode)
+            suf[i - block] = bh
+            suf[p + i - block] = bl
+        out[today] = _hl_value(suf[0], suf[p], close[today], mode)
         today += 1
         if today < n:
+            # the next block's prefix extremes, combined with this block's suffixes
             nxt = block + p
             avail = min(n - nxt, p - 1)
             bh = hi_in[nxt]
             bl = lo_in[nxt]
-            pre_h[0] = bh
-            pre_l[0] = bl
-            for j in range(1, avail):
-                th = hi_in[nxt + j]
-                tl = lo_in[nxt + j]
-                if th > bh:
-                    bh = th
-                if tl < bl:
-                    bl = tl
-                pre_h[j] = bh
-                pre_l[j] = bl
             for m in range(1, avail + 1):
-                bh = suf_h[m]
-                if pre_h[m - 1] > bh:
-                    bh = pre_h[m - 1]
-                bl = suf_l[m]
-                if pre_l[m - 1] < bl:
-                    bl = pre_l[m - 1]
-                out[today] = _hl_value(bh, bl, close[today], mode)
+                if m > 1:
+                    th = hi_in[nxt + m - 1]
+                    tl = lo_in[nxt + m - 1]
+                    if th > bh:
+                        bh = th
+                    if tl < bl:
+                        bl = tl
+                h = suf[m]
+                if bh > h:
+                    h = bh
+                lo = suf[p + m]
+                if bl < lo:
+                    lo = bl
+                out[today] = _hl_value(h, lo, close[today], mode)
                 today += 1
         block += p
     return out

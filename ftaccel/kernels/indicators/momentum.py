@@ -306,13 +306,14 @@ def _mo_dm(high, low, close, start, timeperiod, mode):
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
 def plus_dm(high, low, start, timeperiod):
     """Wilder's smoothed +DM (a running sum, not an average). Lookback ``timeperiod - 1``
-    (1 for ``timeperiod=1``, which gives the one-bar +DM); a NaN poisons the rest."""
+    (1 for ``timeperiod=1``, which gives the one-bar +DM); a NaN bar adds no movement."""
     return _mo_dm(high, low, low, start, timeperiod, _DM_PLUS)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
 def minus_dm(high, low, start, timeperiod):
-    """Wilder's smoothed -DM. Lookback ``timeperiod - 1`` (1 for ``timeperiod=1``)."""
+    """Wilder's smoothed -DM. Lookback ``timeperiod - 1`` (1 for ``timeperiod=1``); a NaN
+    bar adds no movement."""
     return _mo_dm(high, low, low, start, timeperiod, _DM_MINUS)
 
 
@@ -608,7 +609,8 @@ def _mo_ult_terms(high, low, close, day):
 def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
     """Ultimate oscillator ``100 * (4*avg_s + 2*avg_m + avg_l) / 7`` of buying pressure over
     true range; the periods are sorted first (weight 4 goes to the shortest), a zero or NaN range
-    sum drops its term. Lookback ``max(periods)``; a NaN spoils only its windows."""
+    sum drops its term. Lookback ``max(periods)``; the sums are running sums, so after a
+    NaN every term is dropped and the value is 0 from there on (as TA-Lib)."""
     n = high.shape[0]
     out = np.empty(n)
     p_small = min(timeperiod1, timeperiod2, timeperiod3)
@@ -619,32 +621,39 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
         out[i] = NAN
     if first >= n:
         return out
-    # per-row buying pressure and true range, computed once (TA-Lib recomputes the
-    # trailing rows' terms; the values, and so the running sums, are the same)
-    cm = np.empty(n)
-    rg = np.empty(n)
-    for i in range(first - p_large + 1, n):
-        c, t = _mo_ult_terms(high, low, close, i)
-        cm[i] = c
-        rg[i] = t
+    # each row's buying pressure and true range are computed once and kept in a ring of
+    # the longest window (TA-Lib recomputes the trailing rows' terms: same values, so the
+    # running sums round the same)
+    size = p_large
+    ring_c = np.empty(size)
+    ring_t = np.empty(size)
+    base = first - p_large + 1
     a1 = 0.0
     b1 = 0.0
-    for i in range(first - p_small + 1, first):
-        a1 += cm[i]
-        b1 += rg[i]
     a2 = 0.0
     b2 = 0.0
-    for i in range(first - p_mid + 1, first):
-        a2 += cm[i]
-        b2 += rg[i]
     a3 = 0.0
     b3 = 0.0
-    for i in range(first - p_large + 1, first):
-        a3 += cm[i]
-        b3 += rg[i]
+    for i in range(base, first):
+        c, t = _mo_ult_terms(high, low, close, i)
+        ring_c[i - base] = c
+        ring_t[i - base] = t
+        if i > first - p_small:
+            a1 += c
+            b1 += t
+        if i > first - p_mid:
+            a2 += c
+            b2 += t
+        a3 += c
+        b3 += t
+    head = size - 1
+    k1 = size - p_small
+    k2 = size - p_mid
+    k3 = 0
     for today in range(first, n):
-        c = cm[today]
-        t = rg[today]
+        c, t = _mo_ult_terms(high, low, close, today)
+        ring_c[head] = c
+        ring_t[head] = t
         a1 += c
         a2 += c
         a3 += c
@@ -658,14 +667,15 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
             v += 2.0 * (a2 / b2)
         if not _mo_is_zero(b3):
             v += a3 / b3
-        j = today - p_small + 1
-        a1 -= cm[j]
-        b1 -= rg[j]
-        j = today - p_mid + 1
-        a2 -= cm[j]
-        b2 -= rg[j]
-        j = today - p_large + 1
-        a3 -= cm[j]
-        b3 -= rg[j]
+        a1 -= ring_c[k1]
+        b1 -= ring_t[k1]
+        a2 -= ring_c[k2]
+        b2 -= ring_t[k2]
+        a3 -= ring_c[k3]
+        b3 -= ring_t[k3]
+        head = head + 1 if head + 1 < size else 0
+        k1 = k1 + 1 if k1 + 1 < size else 0
+        k2 = k2 + 1 if k2 + 1 < size else 0
+        k3 = k3 + 1 if k3 + 1 < size else 0
         out[today] = 100.0 * (v / 7.0)
     return out

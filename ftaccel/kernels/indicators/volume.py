@@ -53,7 +53,8 @@ def ad(high, low, close, volume, start):
 def adosc(high, low, close, volume, start, fastperiod, slowperiod):
     """Chaikin A/D oscillator: EMA(AD, fastperiod) - EMA(AD, slowperiod), both EMAs
     (k = 2/(period+1)) seeded with the first AD value. Lookback
-    ``max(fastperiod, slowperiod) - 1``; a NaN contribution poisons the rest."""
+    ``max(fastperiod, slowperiod) - 1``; a NaN contribution to AD (a NaN close or volume
+    where high > low) poisons the rest."""
     n = high.shape[0]
     out = np.empty(n)
     first = start + max(fastperiod, slowperiod) - 1
