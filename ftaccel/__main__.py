@@ -39,8 +39,10 @@ def main(argv=None) -> int:
     p_bench.add_argument("--size", type=int, default=1_000_000, help="candles (default 1e6)")
     p_bench.add_argument("--repeat", type=int, default=5,
                          help="timing repeats (best of; cold start: median of)")
-    p_bench.add_argument("--family", choices=("metrics",),
-                         help="metrics: every freqtrade.data.metrics function at 100, 1,000 "
+    p_bench.add_argument("--family", choices=("indicators", "metrics"),
+                         help="indicators: every TA-Lib function at --size and 500 candles, "
+                              "the qtpylib helpers and the sample strategy's indicators; "
+                              "metrics: every freqtrade.data.metrics function at 100, 1,000 "
                               "and 100,000 trades and 10/100 pairs of 10,000 candles")
     p_bench.add_argument("--freqtrade-backtest", type=int, default=0, metavar="CANDLES",
                          help="also time Freqtrade's backtest loop on CANDLES generated "
@@ -65,6 +67,8 @@ def main(argv=None) -> int:
     if args.command == "bench":
         if args.family == "metrics":
             bench.bench_metrics(repeat=args.repeat)
+        elif args.family == "indicators":
+            bench.bench_indicators(repeat=args.repeat, big=args.size)
         else:
             bench.bench(size=args.size, repeat=args.repeat)
         if args.freqtrade_backtest:

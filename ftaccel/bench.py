@@ -283,6 +283,112 @@ def bench_metrics(repeat: int = 5) -> list[dict]:
     return rows
 
 
+def sample_strategy(dataframe: pd.DataFrame, ta, qtpylib) -> pd.DataFrame:
+    """The indicator columns of Freqtrade's sample strategy (``populate_indicators``),
+    computed with the given ``ta`` (``talib.abstract`` or ``ftaccel.ta``) and ``qtpylib``
+    (``technical.qtpylib`` or ``ftaccel.qtpylib``) modules."""
+    out = {"adx": ta.ADX(dataframe), "rsi": ta.RSI(dataframe)}
+    stoch_fast = ta.STOCHF(dataframe)
+    out["fastd"], out["fastk"] = stoch_fast["fastd"], stoch_fast["fastk"]
+    macd = ta.MACD(dataframe)
+    for col in ("macd", "macdsignal", "macdhist"):
+        out[col] = macd[col]
+    out["mfi"] = ta.MFI(dataframe)
+    bollinger = qtpylib.bollinger_bands(qtpylib.typical_price(dataframe), window=20, stds=2)
+    lower, mid, upper = bollinger["lower"], bollinger["mid"], bollinger["upper"]
+    out.update(bb_lowerband=lower, bb_middleband=mid, bb_upperband=upper,
+               bb_percent=(dataframe["close"] - lower) / (upper - lower),
+               bb_width=(upper - lower) / mid)
+    out["sar"] = ta.SAR(dataframe)
+    out["tema"] = ta.TEMA(dataframe, timeperiod=9)
+    hilbert = ta.HT_SINE(dataframe)
+    out["htsine"], out["htleadsine"] = hilbert["sine"], hilbert["leadsine"]
+    return pd.DataFrame(out, index=dataframe.index)
+
+
+def _qtpylib_cases(df):
+    c = df["close"]
+    return {
+        "typical_price": lambda m: m.typical_price(df), "mid_price": lambda m: m.mid_price(df),
+        "true_range": lambda m: m.true_range(df), "atr": lambda m: m.atr(df, 14),
+        "crossed_above": lambda m: m.crossed_above(c, c.shift(3)),
+        "rolling_mean": lambda m: m.rolling_mean(c, 20),
+        "rolling_std": lambda m: m.rolling_std(c, 20),
+        "rolling_min": lambda m: m.rolling_min(c, 20),
+        "rolling_max": lambda m: m.rolling_max(c, 20),
+        "rolling_weighted_mean": lambda m: m.rolling_weighted_mean(c, 20),
+        "hma": lambda m: m.hma(c, 20), "rolling_vwap": lambda m: m.rolling_vwap(df, 200),
+        "rsi": lambda m: m.rsi(c, 14), "macd": lambda m: m.macd(c),
+        "bollinger_bands": lambda m: m.bollinger_bands(c, 20, 2),
+        "weighted_bollinger_bands": lambda m: m.weighted_bollinger_bands(c, 20, 2),
+        "keltner_channel": lambda m: m.keltner_channel(df), "roc": lambda m: m.roc(c),
+        "cci": lambda m: m.cci(df), "stoch": lambda m: m.stoch(df),
+        "zlema": lambda m: m.zlema(c, 20), "zscore": lambda m: m.zscore(df),
+        "heikinashi": lambda m: m.heikinashi(df), "returns": lambda m: m.returns(c),
+        "log_returns": lambda m: m.log_returns(c), "pvt": lambda m: m.pvt(df),
+        "chopiness": lambda m: m.chopiness(df),
+    }
+
+
+def bench_indicators(repeat: int = 5, big: int = 1_000_000, small: int = 500,
+                     qt_size: int = 10_000) -> list[dict]:
+    """Per TA-Lib function, ftaccel's time / TA-Lib's time on ``big`` and ``small`` candles
+    (below 1.0 ftaccel is faster); per qtpylib helper, technical's time / ftaccel's on
+    ``qt_size`` candles; and the sample strategy's ``populate_indicators`` both ways."""
+    import warnings
+
+    from . import qtpylib, ta
+
+    talib = _optional("talib")
+    talib_abstract = _optional("talib.abstract")
+    ref_qt = _optional("technical.qtpylib")
+    rows = []
+    frames = {size: candles(size) for size in (big, small)}
+    print(f"ftaccel bench --family indicators: best of {repeat}; time ratio ftaccel / TA-Lib "
+          "(below 1.0: ftaccel is faster)")
+    print(f"{'function':20s} {f'{big:,} candles':>30s} {f'{small:,} candles':>30s}")
+    for ind in ta.FUNCTIONS:
+        cells = []
+        row = {"function": ind.name}
+        for size, df in frames.items():
+            arrays = [np.ascontiguousarray(df[col].to_numpy()) for _, col in ind.inputs]
+            ours = getattr(ta, ind.name)
+            t_ours = _best(lambda o=ours, a=arrays: o(*a), repeat)
+            t_ref = float("nan")
+            if talib:
+                ref = getattr(talib, ind.name)
+                t_ref = _best(lambda r=ref, a=arrays: r(*a), repeat)
+            row[f"ftaccel_s_{size}"], row[f"talib_s_{size}"] = t_ours, t_ref
+            cells.append(f"{t_ours * 1e6:10.1f}us {t_ref * 1e6:10.1f}us {t_ours / t_ref:5.2f}x")
+        rows.append(row)
+        print(f"{ind.name:20s} {cells[0]:>30s} {cells[1]:>30s}")
+    if ref_qt is not None:
+        df = candles(qt_size)
+        print(f"\nqtpylib helpers on {qt_size:,} candles: speedup = technical time / ftaccel "
+              "time (above 1.0: ftaccel is faster)")
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            for name, call in _qtpylib_cases(df).items():
+                t_ours = _best(lambda c=call: c(qtpylib), repeat)
+                t_ref = _best(lambda c=call: c(ref_qt), min(repeat, 2))
+                rows.append({"function": f"qtpylib.{name}", "ftaccel_s": t_ours,
+                             "technical_s": t_ref})
+                print(f"{name:26s} {t_ours * 1e3:9.3f}ms {t_ref * 1e3:9.3f}ms "
+                      f"{t_ref / t_ours:7.1f}x")
+    if talib_abstract is not None and ref_qt is not None:
+        for size in (small, 10_000, big):
+            df = candles(size)
+            t_ours = _best(lambda d=df: sample_strategy(d, ta, qtpylib), repeat)
+            t_ref = _best(lambda d=df: sample_strategy(d, talib_abstract, ref_qt), repeat)
+            rows.append({"function": f"sample strategy ({size:,} candles)", "ftaccel_s": t_ours,
+                         "reference_s": t_ref})
+            print(f"sample strategy populate_indicators, {size:,} candles: ftaccel "
+                  f"{t_ours * 1e3:.2f}ms, TA-Lib + technical.qtpylib {t_ref * 1e3:.2f}ms "
+                  f"({t_ref / t_ours:.2f}x)")
+    print(f"backend: {_backend.family('indicators').backend}")
+    return rows
+
+
 def _same(a, b, rtol=1e-9) -> bool:
     if isinstance(a, tuple):
         return all(_same(x, y, rtol) for x, y in zip(a, b))

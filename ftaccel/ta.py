@@ -135,8 +135,38 @@ def lookback(name: str, **params) -> int:
     return ind.lookback(**{p.name: p.coerce(values[p.name]) for p in ind.params})
 
 
+_F8 = np.dtype(np.float64)
+
+
+def _plain(a) -> bool:
+    """An input the kernels take as it is: a 1-D C-contiguous float64 ndarray."""
+    return (type(a) is np.ndarray and a.dtype == _F8 and a.ndim == 1
+            and a.flags.c_contiguous)
+
+
 def _make(ind: Indicator):
+    n_in = len(ind.inputs)
+    first_valid = f"first_valid{n_in}"
+    defaults = {p.name: p.default for p in ind.params}
+    params_by_name = {p.name: p for p in ind.params}
+    cast = tuple(name in ind.int_outputs for name in ind.outputs)
+    single = len(ind.outputs) == 1
+
     def function(*args, **kwargs):
+        # Fast path for the common call on plain arrays (what a live bot does every
+        # candle): no conversion, no pandas, parameters checked only when given.
+        if len(args) == n_in and all(_plain(a) for a in args):
+            n = args[0].shape[0]
+            if all(a.shape[0] == n for a in args[1:]) and kwargs.keys() <= defaults.keys():
+                values = dict(defaults)
+                for key, v in kwargs.items():
+                    values[key] = params_by_name[key].coerce(v)
+                fam = _backend.family("indicators")
+                start = fam.call(first_valid, *args)
+                result = fam.call(ind.kernel, *args, start, *values.values())
+                if single:
+                    return result.astype(np.int32) if cast[0] else result
+                return tuple(o.astype(np.int32) if c else o for o, c in zip(result, cast))
         return run(ind, *args, **kwargs)
 
     sig = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
