@@ -17,27 +17,9 @@ _rsi = helper(_momentum_rsi)
 
 
 @helper
-def _ema_k(real, start, timeperiod, k):
-    """TA-Lib's internal EMA with an explicit factor ``k``: SMA seed of ``timeperiod`` rows
-    from ``start``, then ``(x - prev) * k + prev`` (no period-1 shortcut)."""
-    n = real.shape[0]
-    first = start + timeperiod - 1
-    out = _nan_until(n, first)
-    if first >= n:
-        return out
-    total = 0.0
-    for i in range(start, first + 1):
-        total += real[i]
-    prev = total / timeperiod
-    out[first] = prev
-    for i in range(first + 1, n):
-        prev = (real[i] - prev) * k + prev
-        out[i] = prev
-    return out
-
-
-@helper
 def _macd(real, start, fastperiod, slowperiod, signalperiod, fixed):
+    # One fused pass: slow EMA, fast EMA (seeded to end-align with the slow one), their
+    # difference and its EMA signal, each value computed as TA-Lib's three passes would.
     n = real.shape[0]
     if slowperiod < fastperiod:
         fastperiod, slowperiod = slowperiod, fastperiod
@@ -47,23 +29,47 @@ def _macd(real, start, fastperiod, slowperiod, signalperiod, fixed):
     else:
         k_slow = 2.0 / (slowperiod + 1)
         k_fast = 2.0 / (fastperiod + 1)
+    k_sig = 2.0 / (signalperiod + 1)
     macd_first = start + slowperiod - 1
     first = macd_first + signalperiod - 1
-    macd = _nan_until(n, n)
-    signal = _nan_until(n, n)
-    hist = _nan_until(n, n)
+    macd = np.empty(n)
+    signal = np.empty(n)
+    hist = np.empty(n)
+    for i in range(min(first, n)):
+        macd[i] = NAN
+        signal[i] = NAN
+        hist[i] = NAN
     if first >= n:
         return macd, signal, hist
-    slow = _ema_k(real, start, slowperiod, k_slow)
-    fast = _ema_k(real, start + slowperiod - fastperiod, fastperiod, k_fast)
-    for i in range(macd_first, n):
-        macd[i] = fast[i] - slow[i]
-    sig = _ema_k(macd, macd_first, signalperiod, 2.0 / (signalperiod + 1))
-    for i in range(macd_first, first):
-        macd[i] = NAN
-    for i in range(first, n):
-        signal[i] = sig[i]
-        hist[i] = macd[i] - sig[i]
+    total = 0.0
+    for i in range(start, macd_first + 1):
+        total += real[i]
+    slow = total / slowperiod
+    total = 0.0
+    for i in range(macd_first - fastperiod + 1, macd_first + 1):
+        total += real[i]
+    fast = total / fastperiod
+    m = fast - slow
+    sig_total = m
+    for i in range(macd_first + 1, first + 1):
+        v = real[i]
+        slow = (v - slow) * k_slow + slow
+        fast = (v - fast) * k_fast + fast
+        m = fast - slow
+        sig_total += m
+    sig = sig_total / signalperiod
+    macd[first] = m
+    signal[first] = sig
+    hist[first] = m - sig
+    for i in range(first + 1, n):
+        v = real[i]
+        slow = (v - slow) * k_slow + slow
+        fast = (v - fast) * k_fast + fast
+        m = fast - slow
+        sig = (m - sig) * k_sig + sig
+        macd[i] = m
+        signal[i] = sig
+        hist[i] = m - sig
     return macd, signal, hist
 
 
@@ -164,19 +170,38 @@ def ppo(real, start, fastperiod, slowperiod, matype):
 def trix(real, start, timeperiod):
     """1-bar rate of change (percent) of a triple EMA. Lookback ``3 * (timeperiod - 1) + 1``;
     a zero previous value gives 0."""
+    # one fused pass over the three cascaded EMAs, each seeded (by the mean of its first
+    # timeperiod inputs) where TA-Lib seeds it
     n = real.shape[0]
     k = 2.0 / (timeperiod + 1)
     lb = timeperiod - 1
     first = start + 3 * lb + 1
-    out = _nan_until(n, n)
+    out = np.empty(n)
+    for i in range(min(first, n)):
+        out[i] = NAN
     if first >= n:
         return out
-    e1 = _ema_k(real, start, timeperiod, k)
-    e2 = _ema_k(e1, start + lb, timeperiod, k)
-    e3 = _ema_k(e2, start + 2 * lb, timeperiod, k)
+    total = 0.0
+    for i in range(start, start + lb + 1):
+        total += real[i]
+    e1 = total / timeperiod
+    t2 = e1
+    for i in range(start + lb + 1, start + 2 * lb + 1):
+        e1 = (real[i] - e1) * k + e1
+        t2 += e1
+    e2 = t2 / timeperiod
+    t3 = e2
+    for i in range(start + 2 * lb + 1, start + 3 * lb + 1):
+        e1 = (real[i] - e1) * k + e1
+        e2 = (e1 - e2) * k + e2
+        t3 += e2
+    e3 = t3 / timeperiod
     for i in range(first, n):
-        prev = e3[i - 1]
-        out[i] = ((e3[i] / prev) - 1.0) * 100.0 if prev != 0.0 else 0.0
+        e1 = (real[i] - e1) * k + e1
+        e2 = (e1 - e2) * k + e2
+        prev = e3
+        e3 = (e2 - e3) * k + e3
+        out[i] = ((e3 / prev) - 1.0) * 100.0 if prev != 0.0 else 0.0
     return out
 
 
