@@ -255,9 +255,10 @@ def _hma(real, start, timeperiod):
     if first >= n:
         return _nan_head(n, n)
     with np.errstate(invalid="ignore", over="ignore"):
-        diff = 2.0 * wma(real, first - half + 1, half) - wma(real, start, timeperiod)
+        diff = (2.0 * _wma_running(real, first - half + 1, half)
+                - _wma_running(real, start, timeperiod))
     diff[:first] = np.nan
-    return wma(diff, first, sq)
+    return _wma_running(diff, first, sq)
 
 
 def _zlema(real, start, timeperiod):
@@ -265,10 +266,12 @@ def _zlema(real, start, timeperiod):
     if timeperiod == 1:
         return _copy_from(real, start)
     lag = (timeperiod - 1) // 2
+    if start + lag + timeperiod - 1 >= n:
+        return _nan_head(n, n)
     delagged = np.full(n, np.nan)
     with np.errstate(invalid="ignore", over="ignore"):
         delagged[start + lag:] = 2.0 * real[start + lag:] - real[start:n - lag]
-    return ema(delagged, start + lag, timeperiod)
+    return _ema_running(delagged, start + lag, timeperiod)
 
 
 def _rma(real, start, timeperiod):
@@ -420,6 +423,9 @@ def _wma_running(real, start, timeperiod):
     out = _nan_head(n, first)
     if first >= n:
         return out
+    if timeperiod == 1:
+        out[first:] = real[first:]
+        return out
     x = real.tolist()
     divider = timeperiod * (timeperiod + 1) / 2.0
     psub = psum = 0.0
@@ -448,12 +454,57 @@ def _wma_running(real, start, timeperiod):
     return out
 
 
+def _ema_running(real, start, timeperiod):
+    # TA-Lib's EMA recurrence (x - prev) * k + prev, to the last bit (see _sma_running)
+    n = real.shape[0]
+    first = start + timeperiod - 1
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    if timeperiod == 1:
+        out[first:] = real[first:]
+        return out
+    k = 2.0 / (timeperiod + 1)
+    x = real.tolist()
+    prev = sum(x[start : first + 1], 0.0) / timeperiod
+    values = [prev]
+    for v in x[first + 1 :]:
+        prev = (v - prev) * k + prev
+        values.append(prev)
+    out[first:] = values
+    return out
+
+
+def _dema_running(real, start, timeperiod):
+    if timeperiod == 1:
+        return _ema_running(real, start, 1)
+    e1 = _ema_running(real, start, timeperiod)
+    e2 = _ema_running(e1, start + timeperiod - 1, timeperiod)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = 2.0 * e1 - e2
+    out[: start + 2 * (timeperiod - 1)] = np.nan
+    return out
+
+
+def _tema_running(real, start, timeperiod):
+    if timeperiod == 1:
+        return _ema_running(real, start, 1)
+    e1 = _ema_running(real, start, timeperiod)
+    e2 = _ema_running(e1, start + timeperiod - 1, timeperiod)
+    e3 = _ema_running(e2, start + 2 * (timeperiod - 1), timeperiod)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = 3.0 * e1 - 3.0 * e2 + e3
+    out[: start + 3 * (timeperiod - 1)] = np.nan
+    return out
+
+
 def _ma_at(real, start, timeperiod, matype, base):
     if timeperiod == 1 or matype == 10:
         return _copy_from(real, start)
     if matype == 7:
         return _mama(real, start, 0.5, 0.05, base)[0]
-    funcs = {0: _sma_running, 1: ema, 2: _wma_running, 3: dema, 4: tema, 5: _trima_running,
+    funcs = {0: _sma_running, 1: _ema_running, 2: _wma_running, 3: _dema_running,
+             4: _tema_running, 5: _trima_running,
              6: kama, 9: _hma, 11: _sma_running, 12: _zlema, 13: _rma}
     if matype == 8:
         return t3(real, start, timeperiod, 0.7)
