@@ -259,15 +259,12 @@ def _stochf(high, low, close, start, fastk_period, fastd_period, fastd_matype):
         fastd_matype = 0
     k_first = start + fastk_period - 1
     first = k_first + _ma_lookback(fastd_period, fastd_matype)
-    fastk = _nan_until(n, n)
-    fastd = _nan_until(n, n)
     if first >= n:
-        return fastk, fastd
-    raw = _fastk(high, low, close, start, fastk_period)
-    d = _ma_at(raw, k_first, fastd_period, fastd_matype, k_first)
-    for i in range(first, n):
-        fastk[i] = raw[i]
-        fastd[i] = d[i]
+        return _nan_until(n, n), _nan_until(n, n)
+    fastk = _fastk(high, low, close, start, fastk_period)
+    fastd = _ma_at(fastk, k_first, fastd_period, fastd_matype, k_first)
+    for i in range(k_first, first):
+        fastk[i] = NAN
     return fastk, fastd
 
 
@@ -292,16 +289,13 @@ def stoch(high, low, close, start, fastk_period, slowk_period, slowk_matype, slo
     k_first = start + fastk_period - 1
     sk_first = k_first + _ma_lookback(slowk_period, slowk_matype)
     first = sk_first + _ma_lookback(slowd_period, slowd_matype)
-    slowk = _nan_until(n, n)
-    slowd = _nan_until(n, n)
     if first >= n:
-        return slowk, slowd
+        return _nan_until(n, n), _nan_until(n, n)
     raw = _fastk(high, low, close, start, fastk_period)
-    sk = _ma_at(raw, k_first, slowk_period, slowk_matype, k_first)
-    sd = _ma_at(sk, sk_first, slowd_period, slowd_matype, sk_first)
-    for i in range(first, n):
-        slowk[i] = sk[i]
-        slowd[i] = sd[i]
+    slowk = _ma_at(raw, k_first, slowk_period, slowk_matype, k_first)
+    slowd = _ma_at(slowk, sk_first, slowd_period, slowd_matype, sk_first)
+    for i in range(sk_first, first):
+        slowk[i] = NAN
     return slowk, slowd
 
 
