@@ -140,6 +140,12 @@ def _trima_loop(real, start, timeperiod):
     return out
 
 
+def _trima_running(real, start, timeperiod):
+    if start + timeperiod - 1 >= real.shape[0]:
+        return _nan_head(real.shape[0], real.shape[0])
+    return _trima_loop(real, start, timeperiod)
+
+
 def trima(real, start, timeperiod):
     n = real.shape[0]
     first = start + timeperiod - 1
@@ -185,7 +191,7 @@ def kama(real, start, timeperiod):
                 run = timeperiod
                 sum_roc = 0.0
         change = x[i] - x[i - timeperiod]
-        er = 1.0 if (sum_roc <= 0.0 or sum_roc <= change) else abs(change / sum_roc)
+        er = 1.0 if (sum_roc <= 0.0 or sum_roc <= change) else min(abs(change / sum_roc), 1.0)
         sc = er * (fast - slow) + slow
         sc *= sc
         prev = (x[i] - prev) * sc + prev
@@ -249,9 +255,10 @@ def _hma(real, start, timeperiod):
     if first >= n:
         return _nan_head(n, n)
     with np.errstate(invalid="ignore", over="ignore"):
-        diff = 2.0 * wma(real, first - half + 1, half) - wma(real, start, timeperiod)
+        diff = (2.0 * _wma_running(real, first - half + 1, half)
+                - _wma_running(real, start, timeperiod))
     diff[:first] = np.nan
-    return wma(diff, first, sq)
+    return _wma_running(diff, first, sq)
 
 
 def _zlema(real, start, timeperiod):
@@ -259,10 +266,12 @@ def _zlema(real, start, timeperiod):
     if timeperiod == 1:
         return _copy_from(real, start)
     lag = (timeperiod - 1) // 2
+    if start + lag + timeperiod - 1 >= n:
+        return _nan_head(n, n)
     delagged = np.full(n, np.nan)
     with np.errstate(invalid="ignore", over="ignore"):
         delagged[start + lag:] = 2.0 * real[start + lag:] - real[start:n - lag]
-    return ema(delagged, start + lag, timeperiod)
+    return _ema_running(delagged, start + lag, timeperiod)
 
 
 def _rma(real, start, timeperiod):
@@ -386,13 +395,117 @@ def _mama(real, start, fastlimit, slowlimit, base):
     return mama_out, fama_out
 
 
+def _sma_running(real, start, timeperiod):
+    # TA-Lib's running total, to the last bit: inside the oscillators an MA is followed by
+    # a difference, a ratio or an adaptive filter that magnify the last-bit differences a
+    # vectorised window sum leaves (a flat series gives PPO 0 or 1e-14).
+    n = real.shape[0]
+    first = start + timeperiod - 1
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    x = real.tolist()
+    total = sum(x[start:first], 0.0)
+    values = []
+    for i in range(first, n):
+        total += x[i]
+        values.append(total / timeperiod)
+        total -= x[i - timeperiod + 1]
+    out[first:] = values
+    return out
+
+
+def _wma_running(real, start, timeperiod):
+    # TA-Lib's running sums (lagged trailing subtraction, rebuilt every 8*timeperiod
+    # rows), for the same reason as _sma_running
+    n = real.shape[0]
+    first = start + timeperiod - 1
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    if timeperiod == 1:
+        out[first:] = real[first:]
+        return out
+    x = real.tolist()
+    divider = timeperiod * (timeperiod + 1) / 2.0
+    psub = psum = 0.0
+    for w, v in enumerate(x[start:first], 1):
+        psub += v
+        psum += v * w
+    reseed = 8 * timeperiod
+    trailing_value = 0.0
+    values = []
+    for i in range(first, n):
+        v = x[i]
+        psub += v
+        psub -= trailing_value
+        psum += v * timeperiod
+        reseed -= 1
+        if reseed <= 0:
+            reseed = 8 * timeperiod
+            psub = psum = 0.0
+            for w, u in enumerate(x[i - timeperiod + 1 : i + 1], 1):
+                psub += u
+                psum += u * w
+        trailing_value = x[i - timeperiod + 1]
+        values.append(psum / divider)
+        psum -= psub
+    out[first:] = values
+    return out
+
+
+def _ema_running(real, start, timeperiod):
+    # TA-Lib's EMA recurrence (x - prev) * k + prev, to the last bit (see _sma_running)
+    n = real.shape[0]
+    first = start + timeperiod - 1
+    out = _nan_head(n, first)
+    if first >= n:
+        return out
+    if timeperiod == 1:
+        out[first:] = real[first:]
+        return out
+    k = 2.0 / (timeperiod + 1)
+    x = real.tolist()
+    prev = sum(x[start : first + 1], 0.0) / timeperiod
+    values = [prev]
+    for v in x[first + 1 :]:
+        prev = (v - prev) * k + prev
+        values.append(prev)
+    out[first:] = values
+    return out
+
+
+def _dema_running(real, start, timeperiod):
+    if timeperiod == 1:
+        return _ema_running(real, start, 1)
+    e1 = _ema_running(real, start, timeperiod)
+    e2 = _ema_running(e1, start + timeperiod - 1, timeperiod)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = 2.0 * e1 - e2
+    out[: start + 2 * (timeperiod - 1)] = np.nan
+    return out
+
+
+def _tema_running(real, start, timeperiod):
+    if timeperiod == 1:
+        return _ema_running(real, start, 1)
+    e1 = _ema_running(real, start, timeperiod)
+    e2 = _ema_running(e1, start + timeperiod - 1, timeperiod)
+    e3 = _ema_running(e2, start + 2 * (timeperiod - 1), timeperiod)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = 3.0 * e1 - 3.0 * e2 + e3
+    out[: start + 3 * (timeperiod - 1)] = np.nan
+    return out
+
+
 def _ma_at(real, start, timeperiod, matype, base):
     if timeperiod == 1 or matype == 10:
         return _copy_from(real, start)
     if matype == 7:
         return _mama(real, start, 0.5, 0.05, base)[0]
-    funcs = {0: sma, 1: ema, 2: wma, 3: dema, 4: tema, 5: trima, 6: kama, 9: _hma,
-             11: sma, 12: _zlema, 13: _rma}
+    funcs = {0: _sma_running, 1: _ema_running, 2: _wma_running, 3: _dema_running,
+             4: _tema_running, 5: _trima_running,
+             6: kama, 9: _hma, 11: _sma_running, 12: _zlema, 13: _rma}
     if matype == 8:
         return t3(real, start, timeperiod, 0.7)
     return funcs[matype](real, start, timeperiod)

@@ -1,1 +1,311 @@
-"""Moving-average oscillators (MACD family, APO, PPO, STOCH family, TRIX), TA-Lib compatible."""
+"""Moving-average oscillators (MACD family, APO, PPO, STOCH family, TRIX), TA-Lib compatible.
+
+Each one composes the moving averages of ``overlap.py`` exactly as TA-Lib's C code
+composes its own: every inner average starts where TA-Lib starts it (that decides how an
+EMA is seeded), so values agree to rounding and a NaN propagates as it does in TA-Lib.
+"""
+
+import numpy as np
+
+from .. import export, helper
+from .momentum import rsi as _momentum_rsi
+from .overlap import _ma_at, _ma_lookback, _nan_until
+
+NAN = np.nan
+
+_rsi = helper(_momentum_rsi)
+
+
+@helper
+def _macd(real, start, fastperiod, slowperiod, signalperiod, fixed):
+    # One fused pass: slow EMA, fast EMA (seeded to end-align with the slow one), their
+    # difference and its EMA signal, each value computed as TA-Lib's three passes would.
+    n = real.shape[0]
+    if slowperiod < fastperiod:
+        fastperiod, slowperiod = slowperiod, fastperiod
+    if fixed:
+        k_slow = 0.075
+        k_fast = 0.15
+    else:
+        k_slow = 2.0 / (slowperiod + 1)
+        k_fast = 2.0 / (fastperiod + 1)
+    k_sig = 2.0 / (signalperiod + 1)
+    macd_first = start + slowperiod - 1
+    first = macd_first + signalperiod - 1
+    macd = np.empty(n)
+    signal = np.empty(n)
+    hist = np.empty(n)
+    for i in range(min(first, n)):
+        macd[i] = NAN
+        signal[i] = NAN
+        hist[i] = NAN
+    if first >= n:
+        return macd, signal, hist
+    total = 0.0
+    for i in range(start, macd_first + 1):
+        total += real[i]
+    slow = total / slowperiod
+    total = 0.0
+    for i in range(macd_first - fastperiod + 1, macd_first + 1):
+        total += real[i]
+    fast = total / fastperiod
+    m = fast - slow
+    sig_total = m
+    for i in range(macd_first + 1, first + 1):
+        v = real[i]
+        slow = (v - slow) * k_slow + slow
+        fast = (v - fast) * k_fast + fast
+        m = fast - slow
+        sig_total += m
+    sig = sig_total / signalperiod
+    macd[first] = m
+    signal[first] = sig
+    hist[first] = m - sig
+    for i in range(first + 1, n):
+        v = real[i]
+        slow = (v - slow) * k_slow + slow
+        fast = (v - fast) * k_fast + fast
+        m = fast - slow
+        sig = (m - sig) * k_sig + sig
+        macd[i] = m
+        signal[i] = sig
+        hist[i] = m - sig
+    return macd, signal, hist
+
+
+@export("UniTuple(f8[::1], 3)(f8[::1], i8, i8, i8, i8)")
+def macd(real, start, fastperiod, slowperiod, signalperiod):
+    """MACD ``EMA(fast) - EMA(slow)``, its EMA signal and the histogram. Periods are swapped
+    when ``fastperiod > slowperiod``; the fast EMA is seeded so both end-align (TA-Lib).
+    Lookback ``slowperiod - 1 + signalperiod - 1``."""
+    return _macd(real, start, fastperiod, slowperiod, signalperiod, False)
+
+
+@export("UniTuple(f8[::1], 3)(f8[::1], i8, i8)")
+def macdfix(real, start, signalperiod):
+    """MACD 12/26 with TA-Lib's fixed factors 0.15 and 0.075. Lookback ``25 + signalperiod - 1``."""
+    return _macd(real, start, 12, 26, signalperiod, True)
+
+
+@export("UniTuple(f8[::1], 3)(f8[::1], i8, i8, i8, i8, i8, i8, i8)")
+def macdext(real, start, fastperiod, fastmatype, slowperiod, slowmatype, signalperiod,
+            signalmatype):
+    """MACD with a moving-average type per line (MA_Type 0..13, 11 = SMA). Periods (with
+    their types) are swapped when ``fastperiod > slowperiod``. Lookback
+    ``max(fast MA, slow MA) + signal MA`` lookbacks."""
+    n = real.shape[0]
+    if fastmatype == 11:
+        fastmatype = 0
+    if slowmatype == 11:
+        slowmatype = 0
+    if signalmatype == 11:
+        signalmatype = 0
+    if slowperiod < fastperiod:
+        fastperiod, slowperiod = slowperiod, fastperiod
+        fastmatype, slowmatype = slowmatype, fastmatype
+    lb_fast = _ma_lookback(fastperiod, fastmatype)
+    lb_slow = _ma_lookback(slowperiod, slowmatype)
+    lb_large = max(lb_fast, lb_slow)
+    macd_first = start + lb_large
+    first = macd_first + _ma_lookback(signalperiod, signalmatype)
+    macd = _nan_until(n, n)
+    signal = _nan_until(n, n)
+    hist = _nan_until(n, n)
+    if first >= n:
+        return macd, signal, hist
+    slow = _ma_at(real, macd_first - lb_slow, slowperiod, slowmatype, start)
+    fast = _ma_at(real, macd_first - lb_fast, fastperiod, fastmatype, start)
+    for i in range(macd_first, n):
+        macd[i] = fast[i] - slow[i]
+    sig = _ma_at(macd, macd_first, signalperiod, signalmatype, macd_first)
+    for i in range(macd_first, first):
+        macd[i] = NAN
+    for i in range(first, n):
+        signal[i] = sig[i]
+        hist[i] = macd[i] - sig[i]
+    return macd, signal, hist
+
+
+@helper
+def _po(real, start, fastperiod, slowperiod, matype, percent):
+    n = real.shape[0]
+    if matype == 11:
+        matype = 1
+    if slowperiod < fastperiod:
+        fastperiod, slowperiod = slowperiod, fastperiod
+    first = start + _ma_lookback(slowperiod, matype)
+    out = _nan_until(n, n)
+    if first >= n:
+        return out
+    fast = _ma_at(real, start, fastperiod, matype, start)
+    slow = _ma_at(real, start, slowperiod, matype, start)
+    if percent:
+        for i in range(first, n):
+            s = slow[i]
+            if -1e-14 < s < 1e-14:
+                out[i] = 0.0
+            else:
+                out[i] = ((fast[i] - s) / s) * 100.0
+    else:
+        for i in range(first, n):
+            out[i] = fast[i] - slow[i]
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8, i8, i8)")
+def apo(real, start, fastperiod, slowperiod, matype):
+    """Absolute price oscillator ``MA(fast) - MA(slow)`` (MA_Type ``matype``, 11 = EMA).
+    Lookback that of the slow MA; periods are swapped when fast > slow."""
+    return _po(real, start, fastperiod, slowperiod, matype, False)
+
+
+@export("f8[::1](f8[::1], i8, i8, i8, i8)")
+def ppo(real, start, fastperiod, slowperiod, matype):
+    """Percentage price oscillator ``100 * (MA(fast) - MA(slow)) / MA(slow)``; 0 where the
+    slow MA is zero. Lookback that of the slow MA."""
+    return _po(real, start, fastperiod, slowperiod, matype, True)
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def trix(real, start, timeperiod):
+    """1-bar rate of change (percent) of a triple EMA. Lookback ``3 * (timeperiod - 1) + 1``;
+    a zero previous value gives 0."""
+    # one fused pass over the three cascaded EMAs, each seeded (by the mean of its first
+    # timeperiod inputs) where TA-Lib seeds it
+    n = real.shape[0]
+    k = 2.0 / (timeperiod + 1)
+    lb = timeperiod - 1
+    first = start + 3 * lb + 1
+    out = np.empty(n)
+    for i in range(min(first, n)):
+        out[i] = NAN
+    if first >= n:
+        return out
+    total = 0.0
+    for i in range(start, start + lb + 1):
+        total += real[i]
+    e1 = total / timeperiod
+    t2 = e1
+    for i in range(start + lb + 1, start + 2 * lb + 1):
+        e1 = (real[i] - e1) * k + e1
+        t2 += e1
+    e2 = t2 / timeperiod
+    t3 = e2
+    for i in range(start + 2 * lb + 1, start + 3 * lb + 1):
+        e1 = (real[i] - e1) * k + e1
+        e2 = (e1 - e2) * k + e2
+        t3 += e2
+    e3 = t3 / timeperiod
+    for i in range(first, n):
+        e1 = (real[i] - e1) * k + e1
+        e2 = (e1 - e2) * k + e2
+        prev = e3
+        e3 = (e2 - e3) * k + e3
+        out[i] = ((e3 / prev) - 1.0) * 100.0 if prev != 0.0 else 0.0
+    return out
+
+
+@helper
+def _fastk(high, low, close, start, fastk_period):
+    """TA-Lib's raw %K from ``start + fastk_period - 1`` (NaN before); 0 when the range is
+    within 1e-14 of the prices' scale (or infinite)."""
+    n = high.shape[0]
+    first = start + fastk_period - 1
+    out = _nan_until(n, first)
+    trailing = start
+    lowest_idx = -1
+    highest_idx = -1
+    highest = 0.0
+    lowest = 0.0
+    for today in range(first, n):
+        tmp = low[today]
+        if lowest_idx < trailing:
+            lowest_idx = trailing
+            lowest = low[lowest_idx]
+            for i in range(lowest_idx + 1, today + 1):
+                tmp = low[i]
+                if tmp < lowest:
+                    lowest_idx = i
+                    lowest = tmp
+        elif tmp <= lowest:
+            lowest_idx = today
+            lowest = tmp
+        tmp = high[today]
+        if highest_idx < trailing:
+            highest_idx = trailing
+            highest = high[highest_idx]
+            for i in range(highest_idx + 1, today + 1):
+                tmp = high[i]
+                if tmp > highest:
+                    highest_idx = i
+                    highest = tmp
+        elif tmp >= highest:
+            highest_idx = today
+            highest = tmp
+        # TA-Lib's scale-aware zero test on the range (1e-14 of |highest| + |lowest|)
+        diff = highest - lowest
+        if not abs(diff) <= 1e-14 * (abs(highest) + abs(lowest)):
+            out[today] = ((close[today] - lowest) / diff) * 100.0
+        else:
+            out[today] = 0.0
+        trailing += 1
+    return out
+
+
+@helper
+def _stochf(high, low, close, start, fastk_period, fastd_period, fastd_matype):
+    n = high.shape[0]
+    if fastd_matype == 11:
+        fastd_matype = 0
+    k_first = start + fastk_period - 1
+    first = k_first + _ma_lookback(fastd_period, fastd_matype)
+    if first >= n:
+        return _nan_until(n, n), _nan_until(n, n)
+    fastk = _fastk(high, low, close, start, fastk_period)
+    fastd = _ma_at(fastk, k_first, fastd_period, fastd_matype, k_first)
+    for i in range(k_first, first):
+        fastk[i] = NAN
+    return fastk, fastd
+
+
+@export("UniTuple(f8[::1], 2)(f8[::1], f8[::1], f8[::1], i8, i8, i8, i8)")
+def stochf(high, low, close, start, fastk_period, fastd_period, fastd_matype):
+    """Fast stochastic: %K = 100 * (close - lowest low) / (highest high - lowest low) over
+    ``fastk_period`` rows (0 for a zero range), %D its MA. Lookback
+    ``fastk_period - 1 + MA lookback``."""
+    return _stochf(high, low, close, start, fastk_period, fastd_period, fastd_matype)
+
+
+@export("UniTuple(f8[::1], 2)(f8[::1], f8[::1], f8[::1], i8, i8, i8, i8, i8, i8)")
+def stoch(high, low, close, start, fastk_period, slowk_period, slowk_matype, slowd_period,
+          slowd_matype):
+    """Slow stochastic: slow %K = MA of the fast %K, slow %D = MA of slow %K. Lookback
+    ``fastk_period - 1`` plus both MA lookbacks."""
+    n = high.shape[0]
+    if slowk_matype == 11:
+        slowk_matype = 0
+    if slowd_matype == 11:
+        slowd_matype = 0
+    k_first = start + fastk_period - 1
+    sk_first = k_first + _ma_lookback(slowk_period, slowk_matype)
+    first = sk_first + _ma_lookback(slowd_period, slowd_matype)
+    if first >= n:
+        return _nan_until(n, n), _nan_until(n, n)
+    raw = _fastk(high, low, close, start, fastk_period)
+    slowk = _ma_at(raw, k_first, slowk_period, slowk_matype, k_first)
+    slowd = _ma_at(slowk, sk_first, slowd_period, slowd_matype, sk_first)
+    for i in range(sk_first, first):
+        slowk[i] = NAN
+    return slowk, slowd
+
+
+@export("UniTuple(f8[::1], 2)(f8[::1], i8, i8, i8, i8, i8)")
+def stochrsi(real, start, timeperiod, fastk_period, fastd_period, fastd_matype):
+    """Stochastic RSI: STOCHF applied to RSI(``timeperiod``) as high, low and close.
+    Lookback ``timeperiod`` plus STOCHF's."""
+    n = real.shape[0]
+    rsi_first = start + timeperiod
+    if rsi_first >= n:
+        return _nan_until(n, n), _nan_until(n, n)
+    r = _rsi(real, start, timeperiod)
+    return _stochf(r, r, r, rsi_first, fastk_period, fastd_period, fastd_matype)

@@ -130,6 +130,8 @@ def _tema(real, start, timeperiod):
 
 @helper
 def _wma(real, start, timeperiod):
+    # TA-Lib's order: the trailing value leaves periodSub one row late, right after the
+    # new value enters, and the sums are rebuilt from the window every 8*timeperiod rows.
     n = real.shape[0]
     out = np.empty(n)
     first = start + timeperiod - 1
@@ -142,7 +144,6 @@ def _wma(real, start, timeperiod):
             out[i] = real[i]
         return out
     divider = timeperiod * (timeperiod + 1) / 2.0
-    block = 8 * timeperiod
     psum = 0.0
     psub = 0.0
     w = 1
@@ -150,9 +151,17 @@ def _wma(real, start, timeperiod):
         psub += real[i]
         psum += real[i] * w
         w += 1
+    reseed = 8 * timeperiod
+    trailing_value = 0.0
     trailing = start
     for i in range(first, n):
-        if (i - first) % block == block - 1:
+        v = real[i]
+        psub += v
+        psub -= trailing_value
+        psum += v * timeperiod
+        reseed -= 1
+        if reseed <= 0:
+            reseed = 8 * timeperiod
             psub = 0.0
             psum = 0.0
             w = 1
@@ -160,18 +169,10 @@ def _wma(real, start, timeperiod):
                 psub += real[j]
                 psum += real[j] * w
                 w += 1
-            out[i] = psum / divider
-            psum -= psub
-            psub -= real[trailing]
-            trailing += 1
-            continue
-        v = real[i]
-        psub += v
-        psum += v * timeperiod
+        trailing_value = real[trailing]
+        trailing += 1
         out[i] = psum / divider
         psum -= psub
-        psub -= real[trailing]
-        trailing += 1
     return out
 
 
@@ -305,6 +306,8 @@ def _kama(real, start, timeperiod):
         er = 1.0
     else:
         er = abs(period_roc / sum_roc)
+        if er > 1.0:
+            er = 1.0
     sc = er * const_diff + const_max
     sc *= sc
     prev = (real[today] - prev) * sc + prev
@@ -330,6 +333,8 @@ def _kama(real, start, timeperiod):
             er = 1.0
         else:
             er = abs(period_roc / sum_roc)
+            if er > 1.0:
+                er = 1.0
         sc = er * const_diff + const_max
         sc *= sc
         prev = (t - prev) * sc + prev
