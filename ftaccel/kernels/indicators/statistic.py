@@ -350,6 +350,7 @@ def beta(real0, real1, start, timeperiod):
     s_xy = 0.0
     s_x = 0.0
     s_y = 0.0
+    s_yy = 0.0
     while i < first:
         x = _st_ret(real0[i], last_x, shift_x)
         last_x = real0[i]
@@ -360,9 +361,11 @@ def beta(real0, real1, start, timeperiod):
         s_xy += x * y
         s_x += x
         s_y += y
+        s_yy += y * y
     fn = float(timeperiod)
     bars = 32 * timeperiod
     leaving_xx = 0.0
+    leaving_yy = 0.0
     while i < n:
         x = _st_ret(real0[i], last_x, shift_x)
         last_x = real0[i]
@@ -373,10 +376,14 @@ def beta(real0, real1, start, timeperiod):
         s_xy += x * y
         s_x += x
         s_y += y
+        s_yy += y * y
         denom_scale = fn * s_xx
         denom = denom_scale - (s_x * s_x)
         bars -= 1
-        if denom < 0.000001 * denom_scale or leaving_xx > 1000.0 * s_xx or bars <= 0:
+        # rebuild: cancellation in the denominator, a large return leaving either
+        # series' window, or every 32 * timeperiod bars
+        if (denom < 0.000001 * denom_scale or leaving_xx > 1000.0 * s_xx
+                or leaving_yy > 1000.0 * s_yy or bars <= 0):
             bars = 32 * timeperiod
             px = trail_x
             py = trail_y
@@ -397,6 +404,7 @@ def beta(real0, real1, start, timeperiod):
             s_xy = 0.0
             s_x = 0.0
             s_y = 0.0
+            s_yy = 0.0
             for j in range(trailing, i):
                 x = _st_ret(real0[j], px, shift_x)
                 px = real0[j]
@@ -406,6 +414,7 @@ def beta(real0, real1, start, timeperiod):
                 s_xy += x * y
                 s_x += x
                 s_y += y
+                s_yy += y * y
             denom_scale = fn * s_xx
             denom = denom_scale - (s_x * s_x)
             if denom < 0.0:
@@ -420,8 +429,10 @@ def beta(real0, real1, start, timeperiod):
         else:
             out[i - 1] = 0.0
         leaving_xx = x * x
+        leaving_yy = y * y
         s_xx -= x * x
         s_xy -= x * y
         s_x -= x
         s_y -= y
+        s_yy -= y * y
     return out
