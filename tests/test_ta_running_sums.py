@@ -1,5 +1,5 @@
 """TA-Lib 0.8 keeps running window sums and rebuilds them every ``32 * timeperiod`` bars
-or when an accuracy test fires (VAR, STDDEV, CORREL, the LINEARREG family); the Hilbert
+or when an accuracy test fires (VAR, STDDEV, CORREL, BETA, the LINEARREG family); the Hilbert
 functions count bar parity from the first non-NaN row. These series are long enough to
 reach the rebuilds after NaN holes, infs, outliers and flat stretches, and shift the first
 valid row by one to flip the parity."""
@@ -13,7 +13,7 @@ from util import assert_close
 
 import ftaccel.ta as ta
 
-RUNNING = ("VAR", "STDDEV", "CORREL", "LINEARREG", "LINEARREG_SLOPE", "LINEARREG_ANGLE",
+RUNNING = ("VAR", "STDDEV", "CORREL", "BETA", "LINEARREG", "LINEARREG_SLOPE", "LINEARREG_ANGLE",
            "LINEARREG_INTERCEPT", "TSF")
 HILBERT = ("HT_DCPERIOD", "HT_DCPHASE", "HT_PHASOR", "HT_SINE", "HT_TRENDMODE",
            "HT_TRENDLINE")
@@ -44,7 +44,7 @@ def _check(name, arrays, params):
 @pytest.mark.parametrize("seed", [0, 1])
 def test_running_sums_recover_like_talib(name, seed, backend):
     x = _series(seed)
-    arrays = [x * 1.01, x * 0.99 + np.sin(np.arange(x.size))] if name == "CORREL" else [x]
+    arrays = [x * 1.01, x * 0.99 + np.sin(np.arange(x.size))] if name in ("CORREL", "BETA") else [x]
     for period in (2, 5, 14, 30):
         _check(name, arrays, {"timeperiod": period})
 

@@ -11,6 +11,8 @@ def _minus1(timeperiod):
 
 
 ROWS = (
+    Indicator("BETA", G, "Beta", PAIR, (period(5, lo=1),), ("real",), "beta",
+              lambda timeperiod: timeperiod),
     Indicator("CORREL", G, "Pearson's Correlation Coefficient (r)", PAIR, (period(30, lo=1),),
               ("real",), "correl", _minus1),
     Indicator("LINEARREG", G, "Linear Regression", CLOSE, (period(14),), ("real",),

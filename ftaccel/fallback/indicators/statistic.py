@@ -252,7 +252,7 @@ def beta(real0, real1, start, timeperiod):
 
     def sums(lo, hi, cx, cy):
         # returns of rows lo..hi-1 (each against its predecessor), measured from (cx, cy)
-        sxx = sxy = sx = sy = 0.0
+        sxx = sxy = sx = sy = syy = 0.0
         for j in range(lo, hi):
             a = _beta_return(xs[j], xs[j - 1], cx)
             b = _beta_return(ys[j], ys[j - 1], cy)
@@ -260,11 +260,12 @@ def beta(real0, real1, start, timeperiod):
             sxy += a * b
             sx += a
             sy += b
-        return sxx, sxy, sx, sy
+            syy += b * b
+        return sxx, sxy, sx, sy, syy
 
-    sxx, sxy, sx, sy = sums(start + 1, first, cx, cy)
+    sxx, sxy, sx, sy, syy = sums(start + 1, first, cx, cy)
     bars = 32 * timeperiod
-    leaving = 0.0
+    leaving_x = leaving_y = 0.0
     res = []
     for i in range(first, n):
         a = _beta_return(xs[i], xs[i - 1], cx)
@@ -273,10 +274,12 @@ def beta(real0, real1, start, timeperiod):
         sxy += a * b
         sx += a
         sy += b
+        syy += b * b
         scale = fn * sxx
         denom = scale - (sx * sx)
         bars -= 1
-        if denom < 0.000001 * scale or leaving > 1000.0 * sxx or bars <= 0:
+        if (denom < 0.000001 * scale or leaving_x > 1000.0 * sxx or leaving_y > 1000.0 * syy
+                or bars <= 0):
             bars = 32 * timeperiod
             lo = i - timeperiod + 1
             tx = ty = 0.0
@@ -286,7 +289,7 @@ def beta(real0, real1, start, timeperiod):
                 if not -_EPS < ys[j - 1] < _EPS:
                     ty += (ys[j] - ys[j - 1]) / ys[j - 1]
             cx, cy = tx / fn, ty / fn
-            sxx, sxy, sx, sy = sums(lo, i + 1, cx, cy)
+            sxx, sxy, sx, sy, syy = sums(lo, i + 1, cx, cy)
             scale = fn * sxx
             denom = scale - (sx * sx)
             if denom < 0.0:
@@ -295,9 +298,11 @@ def beta(real0, real1, start, timeperiod):
         a = _beta_return(xs[t], xs[t - 1], cx)
         b = _beta_return(ys[t], ys[t - 1], cy)
         res.append(((fn * sxy) - (sx * sy)) / denom if denom > _EPS * scale else 0.0)
-        leaving = a * a
+        leaving_x = a * a
+        leaving_y = b * b
         sxx -= a * a
         sxy -= a * b
         sx -= a
         sy -= b
+        syy -= b * b
     return _fill(out, first, res)

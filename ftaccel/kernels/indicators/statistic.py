@@ -97,69 +97,80 @@ def stddev(real, start, timeperiod, nbdev):
     return out
 
 
-@helper
-def _st_linreg(real, start, timeperiod, mode):
-    # mode 0: line at the last row, 1: slope, 2: angle (degrees), 3: intercept, 4: forecast.
-    # x counts bars back from the newest row (TA-Lib's weights), SumY/SumXY/sumAbs run.
-    n = real.shape[0]
-    lookback = timeperiod - 1
-    first = start + lookback
-    out = _nan_head(n, first)
-    if first >= n:
-        return out
-    p = timeperiod
-    fp = float(p)
-    sum_x = fp * (p - 1) * 0.5
-    sum_xsqr = fp * (p - 1) * (2 * p - 1) / 6.0
-    divisor = sum_x * sum_x - p * sum_xsqr
-    last = float(p - 1)
-    sum_xy = 0.0
-    sum_y = 0.0
-    sum_abs = 0.0
-    w = float(lookback)
-    for j in range(first - lookback, first + 1):
-        v = real[j]
-        sum_y += v
-        sum_xy += w * v
-        sum_abs += abs(v)
-        w -= 1.0
-    bars = 32 * p
-    trailing = start
-    for today in range(first, n):
-        if today > first:
-            tv = real[trailing]
-            trailing += 1
-            weighted = fp * tv
-            sum_xy = sum_xy + sum_y - weighted
-            sum_y = sum_y - tv + real[today]
-            sum_abs = sum_abs - abs(tv) + abs(real[today])
-            bars -= 1
-            if bars <= 0 or abs(weighted) > 100.0 * sum_abs:
-                bars = 32 * p
-                sum_y = 0.0
-                sum_xy = 0.0
-                sum_abs = 0.0
-                w = float(lookback)
-                for j in range(today - lookback, today + 1):
-                    v = real[j]
-                    sum_y += v
-                    sum_xy += w * v
-                    sum_abs += abs(v)
-                    w -= 1.0
-        m = (p * sum_xy - sum_x * sum_y) / divisor
-        if mode == 1:
-            out[today] = m
-        elif mode == 2:
-            out[today] = math.atan(m) * (180.0 / 3.14159265358979323846)
-        else:
-            b = (sum_y - m * sum_x) / fp
-            if mode == 0:
-                out[today] = b + m * last
-            elif mode == 3:
-                out[today] = b
+def _make_linreg(mode):
+    """TA-Lib's LINEARREG recurrence compiled for one output ``mode`` (a constant)."""
+
+    def run(real, start, timeperiod):
+        # mode 0: line at the last row, 1: slope, 2: angle (degrees), 3: intercept, 4: forecast.
+        # x counts bars back from the newest row (TA-Lib's weights), SumY/SumXY/sumAbs run.
+        n = real.shape[0]
+        lookback = timeperiod - 1
+        first = start + lookback
+        out = _nan_head(n, first)
+        if first >= n:
+            return out
+        p = timeperiod
+        fp = float(p)
+        sum_x = fp * (p - 1) * 0.5
+        sum_xsqr = fp * (p - 1) * (2 * p - 1) / 6.0
+        divisor = sum_x * sum_x - p * sum_xsqr
+        last = float(p - 1)
+        sum_xy = 0.0
+        sum_y = 0.0
+        sum_abs = 0.0
+        w = float(lookback)
+        for j in range(first - lookback, first + 1):
+            v = real[j]
+            sum_y += v
+            sum_xy += w * v
+            sum_abs += abs(v)
+            w -= 1.0
+        bars = 32 * p
+        trailing = start
+        for today in range(first, n):
+            if today > first:
+                tv = real[trailing]
+                trailing += 1
+                weighted = fp * tv
+                sum_xy = sum_xy + sum_y - weighted
+                sum_y = sum_y - tv + real[today]
+                sum_abs = sum_abs - abs(tv) + abs(real[today])
+                bars -= 1
+                if bars <= 0 or abs(weighted) > 100.0 * sum_abs:
+                    bars = 32 * p
+                    sum_y = 0.0
+                    sum_xy = 0.0
+                    sum_abs = 0.0
+                    w = float(lookback)
+                    for j in range(today - lookback, today + 1):
+                        v = real[j]
+                        sum_y += v
+                        sum_xy += w * v
+                        sum_abs += abs(v)
+                        w -= 1.0
+            m = (p * sum_xy - sum_x * sum_y) / divisor
+            if mode == 1:
+                out[today] = m
+            elif mode == 2:
+                out[today] = math.atan(m) * (180.0 / 3.14159265358979323846)
             else:
-                out[today] = b + m * fp
-    return out
+                b = (sum_y - m * sum_x) / fp
+                if mode == 0:
+                    out[today] = b + m * last
+                elif mode == 3:
+                    out[today] = b
+                else:
+                    out[today] = b + m * fp
+        return out
+
+    return helper(run)
+
+
+_st_linreg = _make_linreg(0)
+_st_slope = _make_linreg(1)
+_st_angle = _make_linreg(2)
+_st_intercept = _make_linreg(3)
+_st_tsf = _make_linreg(4)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
@@ -168,25 +179,25 @@ def linearreg(real, start, timeperiod):
 
     Lookback ``timeperiod - 1``.
     """
-    return _st_linreg(real, start, timeperiod, 0)
+    return _st_linreg(real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def linearreg_slope(real, start, timeperiod):
     """Slope of the least-squares line (price units per row). Lookback ``timeperiod - 1``."""
-    return _st_linreg(real, start, timeperiod, 1)
+    return _st_slope(real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def linearreg_angle(real, start, timeperiod):
     """``atan(slope)`` in degrees. Lookback ``timeperiod - 1``."""
-    return _st_linreg(real, start, timeperiod, 2)
+    return _st_angle(real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def linearreg_intercept(real, start, timeperiod):
     """Value of the least-squares line at the window's first row. Lookback ``timeperiod - 1``."""
-    return _st_linreg(real, start, timeperiod, 3)
+    return _st_intercept(real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
@@ -195,7 +206,7 @@ def tsf(real, start, timeperiod):
 
     Lookback ``timeperiod - 1``.
     """
-    return _st_linreg(real, start, timeperiod, 4)
+    return _st_tsf(real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
@@ -339,6 +350,7 @@ def beta(real0, real1, start, timeperiod):
     s_xy = 0.0
     s_x = 0.0
     s_y = 0.0
+    s_yy = 0.0
     while i < first:
         x = _st_ret(real0[i], last_x, shift_x)
         last_x = real0[i]
@@ -349,9 +361,11 @@ def beta(real0, real1, start, timeperiod):
         s_xy += x * y
         s_x += x
         s_y += y
+        s_yy += y * y
     fn = float(timeperiod)
     bars = 32 * timeperiod
     leaving_xx = 0.0
+    leaving_yy = 0.0
     while i < n:
         x = _st_ret(real0[i], last_x, shift_x)
         last_x = real0[i]
@@ -362,10 +376,14 @@ def beta(real0, real1, start, timeperiod):
         s_xy += x * y
         s_x += x
         s_y += y
+        s_yy += y * y
         denom_scale = fn * s_xx
         denom = denom_scale - (s_x * s_x)
         bars -= 1
-        if denom < 0.000001 * denom_scale or leaving_xx > 1000.0 * s_xx or bars <= 0:
+        # rebuild: cancellation in the denominator, a large return leaving either
+        # series' window, or every 32 * timeperiod bars
+        if (denom < 0.000001 * denom_scale or leaving_xx > 1000.0 * s_xx
+                or leaving_yy > 1000.0 * s_yy or bars <= 0):
             bars = 32 * timeperiod
             px = trail_x
             py = trail_y
@@ -386,6 +404,7 @@ def beta(real0, real1, start, timeperiod):
             s_xy = 0.0
             s_x = 0.0
             s_y = 0.0
+            s_yy = 0.0
             for j in range(trailing, i):
                 x = _st_ret(real0[j], px, shift_x)
                 px = real0[j]
@@ -395,6 +414,7 @@ def beta(real0, real1, start, timeperiod):
                 s_xy += x * y
                 s_x += x
                 s_y += y
+                s_yy += y * y
             denom_scale = fn * s_xx
             denom = denom_scale - (s_x * s_x)
             if denom < 0.0:
@@ -409,8 +429,10 @@ def beta(real0, real1, start, timeperiod):
         else:
             out[i - 1] = 0.0
         leaving_xx = x * x
+        leaving_yy = y * y
         s_xx -= x * x
         s_xy -= x * y
         s_x -= x
         s_y -= y
+        s_yy -= y * y
     return out
