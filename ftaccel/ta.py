@@ -138,32 +138,40 @@ def lookback(name: str, **params) -> int:
 _F8 = np.dtype(np.float64)
 
 
-def _plain(a) -> bool:
-    """An input the kernels take as it is: a 1-D C-contiguous float64 ndarray."""
-    return (type(a) is np.ndarray and a.dtype == _F8 and a.ndim == 1
-            and a.flags.c_contiguous)
-
-
 def _make(ind: Indicator):
     n_in = len(ind.inputs)
     first_valid = f"first_valid{n_in}"
+    kernel = ind.kernel
     defaults = {p.name: p.default for p in ind.params}
+    default_values = tuple(defaults.values())
     params_by_name = {p.name: p for p in ind.params}
     cast = tuple(name in ind.int_outputs for name in ind.outputs)
     single = len(ind.outputs) == 1
+    fam = _backend.family("indicators")
 
     def function(*args, **kwargs):
-        # Fast path for the common call on plain arrays (what a live bot does every
-        # candle): no conversion, no pandas, parameters checked only when given.
-        if len(args) == n_in and all(_plain(a) for a in args):
-            n = args[0].shape[0]
-            if all(a.shape[0] == n for a in args[1:]) and kwargs.keys() <= defaults.keys():
-                values = dict(defaults)
-                for key, v in kwargs.items():
-                    values[key] = params_by_name[key].coerce(v)
-                fam = _backend.family("indicators")
-                start = fam.call(first_valid, *args)
-                result = fam.call(ind.kernel, *args, start, *values.values())
+        # Fast path for plain 1-D C-contiguous float64 arrays of one length (what a live
+        # bot passes every candle): no conversion, no pandas, only given parameters checked.
+        if len(args) == n_in:
+            n = args[0].shape[0] if type(args[0]) is np.ndarray else -1
+            for a in args:
+                if (type(a) is not np.ndarray or a.dtype is not _F8 or a.ndim != 1
+                        or a.shape[0] != n or not a.flags.c_contiguous):
+                    break
+            else:
+                if not kwargs:
+                    values = default_values
+                elif kwargs.keys() <= defaults.keys():
+                    given = dict(defaults)
+                    for key, v in kwargs.items():
+                        prm = params_by_name[key]
+                        if not (type(v) is int and prm.kind == "int" and prm.lo <= v <= prm.hi):
+                            v = prm.coerce(v)
+                        given[key] = v
+                    values = tuple(given.values())
+                else:
+                    return run(ind, *args, **kwargs)
+                result = fam.call(kernel, *args, fam.call(first_valid, *args), *values)
                 if single:
                     return result.astype(np.int32) if cast[0] else result
                 return tuple(o.astype(np.int32) if c else o for o, c in zip(result, cast))
