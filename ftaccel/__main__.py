@@ -50,6 +50,13 @@ def main(argv=None) -> int:
     p_bench.add_argument("--cold-start", action="store_true",
                          help="process start -> first result in fresh processes: compiled "
                               "modules vs numba JIT vs TA-Lib vs importing numpy/pandas")
+    p_bench.add_argument("--json", metavar="PATH", help="write the rows and ratios as JSON")
+    p_bench.add_argument("--csv", metavar="PATH", help="write the rows as CSV")
+    p_bench.add_argument("--compare", metavar="BASELINE",
+                         help="a JSON written by --json: exit 1 naming each function whose "
+                              "ratio fell by more than --threshold")
+    p_bench.add_argument("--threshold", type=float, default=0.25,
+                         help="allowed fall of a ratio for --compare (fraction, default 0.25)")
     p_verify = sub.add_parser("verify", help="compiled vs fallback vs reference, generated data")
     p_verify.add_argument("--size", type=int, default=5_000, help="candles (default 5000)")
     args = parser.parse_args(argv)
@@ -66,13 +73,16 @@ def main(argv=None) -> int:
         return 0
     if args.command == "bench":
         if args.family == "metrics":
-            bench.bench_metrics(repeat=args.repeat)
+            rows = bench.bench_metrics(repeat=args.repeat)
         elif args.family == "indicators":
-            bench.bench_indicators(repeat=args.repeat, big=args.size)
+            rows = bench.bench_indicators(repeat=args.repeat, big=args.size)
         else:
-            bench.bench(size=args.size, repeat=args.repeat)
+            rows = bench.bench(size=args.size, repeat=args.repeat)
         if args.freqtrade_backtest:
             bench.bench_vs_freqtrade(size=args.freqtrade_backtest)
+        bench.export(rows, args.json, args.csv)
+        if args.compare:
+            return 1 if bench.compare(rows, args.compare, args.threshold) else 0
         return 0
     return 0 if bench.verify(size=args.size) else 1
 

@@ -389,6 +389,66 @@ def bench_indicators(repeat: int = 5, big: int = 1_000_000, small: int = 500,
     return rows
 
 
+def ratios(rows: list[dict]) -> dict[str, float]:
+    """One speed ratio per benchmark row, keyed by function (and size): the reference's
+    time / ftaccel's time, or the numpy fallback's when no reference ran. Higher is better,
+    so a fall is a regression."""
+    out = {}
+    for row in rows:
+        name = row["function"] + (f" ({row['size']})" if "size" in row else "")
+        if "ratio" in row:
+            out[name] = row["ratio"]
+        elif "compiled_s" in row:
+            ref = row.get("reference_s", float("nan"))
+            out[name] = (ref if ref == ref else row["numpy_s"]) / row["compiled_s"]
+        elif "talib_s_500" in row or any(k.startswith("talib_s_") for k in row):
+            for key in row:
+                if key.startswith("talib_s_"):
+                    size = key[len("talib_s_"):]
+                    out[f"{name} ({size} candles)"] = row[key] / row[f"ftaccel_s_{size}"]
+        else:
+            ref = row.get("technical_s", row.get("reference_s", float("nan")))
+            out[name] = ref / row["ftaccel_s"]
+    return {k: float(v) for k, v in out.items() if v == v}
+
+
+def export(rows: list[dict], json_path=None, csv_path=None) -> None:
+    """Write the rows and their ratios as JSON (``{"rows", "ratios"}``) and/or CSV."""
+    import csv
+    import json
+
+    if json_path:
+        with open(json_path, "w") as fh:
+            json.dump({"rows": rows, "ratios": ratios(rows)}, fh, indent=1, default=str)
+    if csv_path:
+        keys = sorted({k for row in rows for k in row})
+        with open(csv_path, "w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=keys)
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+def compare(rows: list[dict], baseline_path, threshold: float = 0.25) -> list[str]:
+    """Functions whose ratio fell by more than ``threshold`` (a fraction) against the
+    ratios saved by ``export(json_path=...)``; printed, and returned for an exit code."""
+    import json
+
+    with open(baseline_path) as fh:
+        base = json.load(fh)["ratios"]
+    now = ratios(rows)
+    worse = [name for name, ratio in now.items()
+             if name in base and ratio < base[name] * (1.0 - threshold)]
+    for name in worse:
+        print(f"REGRESSION {name}: ratio {now[name]:.2f} vs baseline {base[name]:.2f} "
+              f"(threshold {threshold:.0%})")
+    missing = sorted(set(base) - set(now))
+    if missing:
+        print(f"not measured this time: {', '.join(missing)}")
+    print(f"compared {len(set(now) & set(base))} functions with {baseline_path}: "
+          f"{len(worse)} regression(s)")
+    return worse
+
+
 def _same(a, b, rtol=1e-9) -> bool:
     if isinstance(a, tuple):
         return all(_same(x, y, rtol) for x, y in zip(a, b))
