@@ -309,7 +309,8 @@ def calculate_expectancy(trades: pd.DataFrame) -> tuple[float, float]:
         profit = _float_col(trades, "profit_abs")
         profit_sum, nwin, loss_sum, nloss = _fam().call("win_loss_sums", profit)
         nwin, nloss = int(nwin), int(nloss)
-        loss_sum = abs(loss_sum)
+        profit_sum = np.float64(profit_sum)  # pandas' sums are numpy scalars
+        loss_sum = abs(np.float64(loss_sum))
         average_win = (profit_sum / nwin) if nwin > 0 else 0
         average_loss = (loss_sum / nloss) if nloss > 0 else 0
         winrate = nwin / n

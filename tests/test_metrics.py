@@ -158,10 +158,10 @@ def test_csum_and_expectancy_match_freqtrade(profits, starting_balance):
         finally:
             _backend.set_backend("compiled", "metrics")
         exp_e = ft.calculate_expectancy(trades)
-        assert all(close(a, b) for a, b in zip(got_e, exp_e))
+        assert all(close(a, b) and type(a) is type(b) for a, b in zip(got_e, exp_e))
         if got_c is not None:
             exp_c = ft.calculate_csum(trades, starting_balance)
-            assert all(close(a, b) for a, b in zip(got_c, exp_c))
+            assert all(close(a, b) and type(a) is type(b) for a, b in zip(got_c, exp_c))
 
 
 def test_csum_expectancy_edge_cases(backend):
