@@ -8,8 +8,9 @@ EMA is seeded), so values agree to rounding and a NaN propagates as it does in T
 import numpy as np
 
 from .. import export, helper
+from ._common import nan_head
 from .momentum import rsi as _momentum_rsi
-from .overlap import _ma_at, _ma_lookback, _nan_until
+from .overlap import _ma_at, _ma_lookback
 
 NAN = np.nan
 
@@ -108,9 +109,9 @@ def macdext(real, start, fastperiod, fastmatype, slowperiod, slowmatype, signalp
     lb_large = max(lb_fast, lb_slow)
     macd_first = start + lb_large
     first = macd_first + _ma_lookback(signalperiod, signalmatype)
-    macd = _nan_until(n, n)
-    signal = _nan_until(n, n)
-    hist = _nan_until(n, n)
+    macd = nan_head(n, n)
+    signal = nan_head(n, n)
+    hist = nan_head(n, n)
     if first >= n:
         return macd, signal, hist
     slow = _ma_at(real, macd_first - lb_slow, slowperiod, slowmatype, start)
@@ -134,7 +135,7 @@ def _po(real, start, fastperiod, slowperiod, matype, percent):
     if slowperiod < fastperiod:
         fastperiod, slowperiod = slowperiod, fastperiod
     first = start + _ma_lookback(slowperiod, matype)
-    out = _nan_until(n, n)
+    out = nan_head(n, n)
     if first >= n:
         return out
     fast = _ma_at(real, start, fastperiod, matype, start)
@@ -211,7 +212,7 @@ def _fastk(high, low, close, start, fastk_period):
     within 1e-14 of the prices' scale (or infinite)."""
     n = high.shape[0]
     first = start + fastk_period - 1
-    out = _nan_until(n, first)
+    out = nan_head(n, first)
     trailing = start
     lowest_idx = -1
     highest_idx = -1
@@ -260,7 +261,7 @@ def _stochf(high, low, close, start, fastk_period, fastd_period, fastd_matype):
     k_first = start + fastk_period - 1
     first = k_first + _ma_lookback(fastd_period, fastd_matype)
     if first >= n:
-        return _nan_until(n, n), _nan_until(n, n)
+        return nan_head(n, n), nan_head(n, n)
     fastk = _fastk(high, low, close, start, fastk_period)
     fastd = _ma_at(fastk, k_first, fastd_period, fastd_matype, k_first)
     for i in range(k_first, first):
@@ -290,7 +291,7 @@ def stoch(high, low, close, start, fastk_period, slowk_period, slowk_matype, slo
     sk_first = k_first + _ma_lookback(slowk_period, slowk_matype)
     first = sk_first + _ma_lookback(slowd_period, slowd_matype)
     if first >= n:
-        return _nan_until(n, n), _nan_until(n, n)
+        return nan_head(n, n), nan_head(n, n)
     raw = _fastk(high, low, close, start, fastk_period)
     slowk = _ma_at(raw, k_first, slowk_period, slowk_matype, k_first)
     slowd = _ma_at(slowk, sk_first, slowd_period, slowd_matype, sk_first)
@@ -306,6 +307,6 @@ def stochrsi(real, start, timeperiod, fastk_period, fastd_period, fastd_matype):
     n = real.shape[0]
     rsi_first = start + timeperiod
     if rsi_first >= n:
-        return _nan_until(n, n), _nan_until(n, n)
+        return nan_head(n, n), nan_head(n, n)
     r = _rsi(real, start, timeperiod)
     return _stochf(r, r, r, rsi_first, fastk_period, fastd_period, fastd_matype)

@@ -204,17 +204,9 @@ def tema(real, start, timeperiod):
 
 
 @helper
-def _nan_until(n, first):
-    out = np.empty(n)
-    for i in range(min(first, n)):
-        out[i] = NAN
-    return out
-
-
-@helper
 def _copy_from(real, start):
     n = real.shape[0]
-    out = _nan_until(n, start)
+    out = nan_head(n, start)
     for i in range(start, n):
         out[i] = real[i]
     return out
@@ -224,7 +216,7 @@ def _copy_from(real, start):
 def _trima(real, start, timeperiod):
     n = real.shape[0]
     first = start + timeperiod - 1
-    out = _nan_until(n, first)
+    out = nan_head(n, first)
     if first >= n:
         return out
     half = timeperiod >> 1
@@ -279,7 +271,7 @@ def _kama(real, start, timeperiod):
     if timeperiod == 1:
         return _copy_from(real, start)
     first = start + timeperiod
-    out = _nan_until(n, first)
+    out = nan_head(n, first)
     if first >= n:
         return out
     const_max = 2.0 / (30.0 + 1.0)
@@ -350,7 +342,7 @@ def _t3(real, start, timeperiod, vfactor):
         return _copy_from(real, start)
     lookback = 6 * (timeperiod - 1)
     first = start + lookback
-    out = _nan_until(n, first)
+    out = nan_head(n, first)
     if first >= n:
         return out
     k = 2.0 / (timeperiod + 1.0)
@@ -437,10 +429,10 @@ def _hma(real, start, timeperiod):
     sq = int(np.sqrt(float(timeperiod)))
     first_inner = start + timeperiod - 1
     if first_inner >= n:
-        return _nan_until(n, n)
+        return nan_head(n, n)
     full = _wma(real, start, timeperiod)
     halfw = _wma(real, first_inner - half + 1, half)
-    diff = _nan_until(n, first_inner)
+    diff = nan_head(n, first_inner)
     for i in range(first_inner, n):
         diff[i] = 2.0 * halfw[i] - full[i]
     return _wma(diff, first_inner, sq)
@@ -453,7 +445,7 @@ def _zlema(real, start, timeperiod):
         return _copy_from(real, start)
     lag = (timeperiod - 1) // 2
     first = start + lag + timeperiod - 1
-    out = _nan_until(n, first)
+    out = nan_head(n, first)
     if first >= n:
         return out
     k = 2.0 / (timeperiod + 1)
@@ -478,7 +470,7 @@ def _zlema(real, start, timeperiod):
 def _rma(real, start, timeperiod):
     n = real.shape[0]
     first = start + timeperiod - 1
-    out = _nan_until(n, first)
+    out = nan_head(n, first)
     if first >= n:
         return out
     beta = (timeperiod - 1.0) / timeperiod
@@ -514,8 +506,8 @@ def _mama(real, start, fastlimit, slowlimit, base):
     ``base`` fixes the odd/even bar parity (TA-Lib counts bars from its buffer start)."""
     n = real.shape[0]
     first = start + 32
-    mama_out = _nan_until(n, first)
-    fama_out = _nan_until(n, first)
+    mama_out = nan_head(n, first)
+    fama_out = nan_head(n, first)
     if first >= n:
         return mama_out, fama_out
     a = 0.0962
@@ -732,7 +724,7 @@ def _stddev(real, start, timeperiod):
     n = real.shape[0]
     lookback = timeperiod - 1
     first = start + lookback
-    out = _nan_until(n, first)
+    out = nan_head(n, first)
     if first >= n:
         return out
     inv = 1.0 / timeperiod
@@ -795,8 +787,8 @@ def bbands(real, start, timeperiod, nbdevup, nbdevdn, matype):
     first = start + lookback
     middle = _ma(real, start, timeperiod, matype)
     sd = _stddev(real, first - (timeperiod - 1), timeperiod)
-    upper = _nan_until(n, first)
-    lower = _nan_until(n, first)
+    upper = nan_head(n, first)
+    lower = nan_head(n, first)
     for i in range(min(first, n)):
         middle[i] = NAN
     if nbdevup == nbdevdn:

@@ -8,19 +8,8 @@ inf entering a running sum spoils the output until the next rebuild over a clean
 
 import math
 
-import numpy as np
-
 from .. import export, helper
-
-NAN = np.nan
-
-
-@helper
-def _nan_head(n, upto):
-    out = np.empty(n)
-    for i in range(min(upto, n)):
-        out[i] = NAN
-    return out
+from ._common import nan_head
 
 
 @helper
@@ -29,7 +18,7 @@ def _st_var(real, start, timeperiod):
     n = real.shape[0]
     lookback = timeperiod - 1
     first = start + lookback
-    out = _nan_head(n, first)
+    out = nan_head(n, first)
     if first >= n:
         return out
     inv = 1.0 / timeperiod
@@ -106,7 +95,7 @@ def _make_linreg(mode):
         n = real.shape[0]
         lookback = timeperiod - 1
         first = start + lookback
-        out = _nan_head(n, first)
+        out = nan_head(n, first)
         if first >= n:
             return out
         p = timeperiod
@@ -219,7 +208,7 @@ def correl(real0, real1, start, timeperiod):
     n = real0.shape[0]
     lookback = timeperiod - 1
     first = start + lookback
-    out = _nan_head(n, first)
+    out = nan_head(n, first)
     if first >= n:
         return out
     inv = 1.0 / timeperiod
@@ -330,7 +319,7 @@ def beta(real0, real1, start, timeperiod):
     """
     n = real0.shape[0]
     first = start + timeperiod
-    out = _nan_head(n, first)
+    out = nan_head(n, first)
     if first >= n:
         return out
     trailing = start
