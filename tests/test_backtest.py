@@ -356,3 +356,77 @@ def test_fee_from_markets_when_not_configured(real_candles, tmp_path):
     ours = bt.backtest(data, {**BASE, **config, "markets": markets})
     _assert_same_trades(ours, ft)
     assert (ft["fee_open"] == 0.0025).all()
+
+
+# --- futures: funding fees, liquidation ---------------------------------------------
+
+def _futures_data(real_candles, names, seed, n=2000, p_enter=0.02, p_exit=0.01):
+    rng = np.random.default_rng(seed)
+    data = {}
+    for i, nm in enumerate(names):
+        df = _signals(real_candles[f"{nm}_BTC-5m"], seed + i, n, p_enter=p_enter,
+                      p_exit=p_exit, tags=True)
+        df["enter_short"] = (rng.random(len(df)) < p_enter).astype(int)
+        df["exit_short"] = (rng.random(len(df)) < p_exit).astype(int)
+        data[f"{nm}/USDT:USDT"] = df
+    return data
+
+
+def _funding_frames(data, seed, drop_lead=0, drop_some=0):
+    """Hourly funding rates of both signs and hourly mark candles near the pair's price."""
+    rng = np.random.default_rng(seed)
+    rates, marks = {}, {}
+    for pair, df in data.items():
+        hours = pd.date_range(df["date"].iloc[0].floor("h"), df["date"].iloc[-1], freq="1h")
+        price = df.set_index("date")["close"].reindex(hours, method="ffill").bfill()
+        mark = np.round(price.to_numpy() * (1 + rng.normal(0, 0.002, len(hours))), 8)
+        marks[pair] = pd.DataFrame({"date": hours, "open": mark, "high": mark, "low": mark,
+                                    "close": mark})
+        fr = pd.DataFrame({"date": hours,
+                           "funding_rate": np.round(rng.normal(2e-4, 8e-4, len(hours)), 6)})
+        keep = np.ones(len(fr), bool)
+        keep[:drop_lead] = False
+        if drop_some:
+            keep[rng.choice(np.arange(drop_lead, len(fr)), drop_some, replace=False)] = False
+        rates[pair] = fr[keep].reset_index(drop=True)
+    return rates, marks
+
+
+FUNDING_CASES = {
+    "inner_join_gaps": ({"minimal_roi": {"0": 0.03, "120": 0.01}, "stoploss": -0.04}, {},
+                        {"drop_some": 5}),
+    "default_rate_fills_lead": (
+        {"minimal_roi": {"0": 0.02}, "stoploss": -0.03, "futures_funding_rate": 0.0005,
+         "trailing_stop": True, "trailing_stop_positive": 0.004,
+         "trailing_stop_positive_offset": 0.008, "exit_profit_only": True,
+         "stake_amount": "unlimited"},
+        {}, {"drop_lead": 6}),
+    "no_funding_rates_default_rate": (
+        {"minimal_roi": {"0": 0.05, "60": 0.002}, "stoploss": -0.05,
+         "futures_funding_rate": -0.001, "ignore_roi_if_entry_signal": True},
+        {"no_rates": True}, {}),
+}
+
+
+@pytest.mark.parametrize("case", list(FUNDING_CASES))
+def test_funding_fees_match_freqtrade(case, real_candles, tmp_path):
+    config, opts, frame_kw = FUNDING_CASES[case]
+    data = _futures_data(real_candles, ["ETH", "LTC", "ADA"], len(case))
+    rates, marks = _funding_frames(data, len(case), **frame_kw)
+    if opts.get("no_rates"):
+        rates = {}
+    del marks["ADA/USDT:USDT"]  # no mark candles: no funding for that pair
+    base = {k: v for k, v in FUTURES.items() if k != "futures_funding_rate"}  # None: join
+    config = {**base, **config, "funding_rates": rates, "mark_prices": marks}
+    markets = make_markets(list(data))
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    paid = ft["funding_fees"].to_numpy()
+    assert (paid > 0).any() and (paid < 0).any() and len(ft) > 10
+    assert (ft.loc[ft["pair"] == "ADA/USDT:USDT", "funding_fees"] == 0).all()
