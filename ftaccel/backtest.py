@@ -442,8 +442,23 @@ def backtest(data, config):
         ``amount_reserve_percent`` and ``markets`` ``{pair: ccxt market}`` (tick-size
         ``precision.price``/``precision.amount``, ``limits.cost.min``/``limits.amount.min``,
         ``taker``/``maker`` when ``fee`` is absent). Spot (long), or ``trading_mode``
-        ``"futures"`` with ``margin_mode`` ``"isolated"``, ``can_short`` and
-        ``futures_funding_rate`` 0 (funding is not modelled), always at leverage 1.
+        ``"futures"`` with ``margin_mode`` ``"isolated"`` and ``can_short``, always at
+        leverage 1. Futures settings: ``funding_rates`` ``{pair: DataFrame}`` with
+        ``date`` and ``funding_rate`` (or ``open``, as Freqtrade stores them) and
+        ``mark_prices`` ``{pair: DataFrame}`` with ``date`` and ``open``: the frames
+        Freqtrade's loader gives (``funding_rate`` and ``mark`` candles, 1h), joined on
+        the exact date; ``futures_funding_rate`` fills missing leading rates (all rates
+        when a pair has none); a pair absent from either dict pays no funding. Funding
+        (``rate * mark open * amount``, paid by longs and received by shorts for positive
+        rates) accrues from the entry candle's date on, is updated at the entry and on
+        each candle whose time is a multiple of ``funding_fee_timeframe`` (default
+        ``"1h"``), and enters ``profit_abs``/``profit_ratio``, the ROI/trailing/
+        exit_profit_only decisions and the wallet, as in Freqtrade. Without either dict,
+        futures need ``futures_funding_rate`` 0 (no funding). ``leverage_tiers``
+        ``{pair: [{minNotional, maintenanceMarginRate, maintAmt (or info.cum)}]}``
+        (Freqtrade's/ccxt's tier form) and ``liquidation_buffer`` (default 0.05) give
+        each trade Binance's isolated liquidation price (exit reason ``"liquidation"``,
+        checked after the stoploss); without tiers, futures need ``|stoploss| <= 0.5``.
         Settings it does not model (custom callbacks, protections, position adjustment,
         timeframe_detail, leverage, ...) raise ValueError. Prices must lie on the
         market's price tick (else ValueError: Freqtrade's exits may then not fill).
