@@ -430,3 +430,56 @@ def test_funding_fees_match_freqtrade(case, real_candles, tmp_path):
     paid = ft["funding_fees"].to_numpy()
     assert (paid > 0).any() and (paid < 0).any() and len(ft) > 10
     assert (ft.loc[ft["pair"] == "ADA/USDT:USDT", "funding_fees"] == 0).all()
+
+
+def _trending(n, seed, drift, tick=0.01, start=100.0):
+    """5m candles with a strong trend (and a few gaps) so that leveraged-out trades run far
+    against themselves; on the ``tick`` grid."""
+    rng = np.random.default_rng(seed)
+    waves = np.where((np.arange(n) // 150) % 2 == 0, 1.0, -1.0)  # trend up/down by turns
+    steps = rng.normal(0, 0.01, n) + drift * waves
+    close = np.round(start * np.exp(np.cumsum(steps)), 2)
+    open_ = np.round(np.r_[close[0], close[:-1]] * (1 + rng.normal(0, 0.003, n)), 2)
+    jumps = rng.integers(5, n, 6)
+    open_[jumps] = np.round(open_[jumps] * (1 + 8 * drift * waves[jumps]), 2)
+    high = np.maximum(open_, close) + np.round(rng.random(n) * close * 0.004, 2)
+    low = np.maximum(np.minimum(open_, close) - np.round(rng.random(n) * close * 0.004, 2),
+                     tick)
+    dates = pd.date_range("2021-03-01", periods=n, freq="5min", tz="UTC")
+    df = pd.DataFrame({"date": dates, "open": open_, "high": high, "low": low, "close": close,
+                       "volume": 1.0})
+    # enter along the trend's first leg against it: shorts on rises, longs on falls
+    df["enter_long"] = ((rng.random(n) < 0.05) & (drift * waves <= 0)).astype(int)
+    df["exit_long"] = (rng.random(n) < 0.003).astype(int)
+    df["enter_short"] = ((rng.random(n) < 0.05) & (drift * waves >= 0)).astype(int)
+    df["exit_short"] = (rng.random(n) < 0.003).astype(int)
+    return df
+
+
+TIERS = [  # Freqtrade's parsed tier form; the second tier has a maintenance amount
+    {"minNotional": 0.0, "maxNotional": 50.0, "maintenanceMarginRate": 0.01,
+     "maxLeverage": 50.0, "maintAmt": 0.0},
+    {"minNotional": 50.0, "maxNotional": 1e9, "maintenanceMarginRate": 0.025,
+     "maxLeverage": 20.0, "maintAmt": 0.75},
+]
+
+
+@pytest.mark.parametrize("stake", [40.0, 100.0])
+def test_liquidation_matches_freqtrade(stake, tmp_path):
+    data = {"UP/USDT:USDT": _trending(900, 1, 0.006),
+            "DOWN/USDT:USDT": _trending(900, 2, -0.025),
+            "SWING/USDT:USDT": _trending(900, 3, 0.0)}
+    config = {**FUTURES, "minimal_roi": {"0": 5.0}, "stoploss": -0.99,
+              "stake_amount": stake, "dry_run_wallet": 1000.0, "max_open_trades": 3,
+              "leverage_tiers": {p: TIERS for p in data}, "liquidation_buffer": 0.04}
+    markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    liq = ft[ft["exit_reason"] == "liquidation"]
+    assert liq["is_short"].any() and (~liq["is_short"]).any()
