@@ -429,8 +429,11 @@ def backtest(data, config):
         low, close, enter_long, exit_long`` (optional ``enter_short``, ``exit_short``,
         ``enter_tag``, ``exit_tag``), as
         ``populate_*`` leave them (signals on the candle they were computed on; the shift
-        to the next candle is done here, as Freqtrade does). Missing candles are not filled
-        (Freqtrade's data loader fills them; do so beforehand to match a CLI run).
+        to the next candle is done here, as Freqtrade does). Missing candles are not filled:
+        as in Freqtrade's loop, a pair simply has no row at a missing time (no entry, no
+        exit check, no funding update there) and its next row carries the signals of its
+        previous row. Freqtrade's data loader fills interior gaps (O=H=L=C=previous close,
+        volume 0) before the loop; do so beforehand to match a CLI run.
     :param config: settings spelled as Freqtrade's config/strategy attributes:
         ``timeframe``, ``stoploss``, ``minimal_roi``, ``fee``, ``stake_amount`` (number or
         ``"unlimited"``), ``dry_run_wallet``, ``tradable_balance_ratio``,

@@ -442,9 +442,9 @@ def _trending(n, seed, drift, tick=0.01, start=100.0):
     open_ = np.round(np.r_[close[0], close[:-1]] * (1 + rng.normal(0, 0.003, n)), 2)
     jumps = rng.integers(5, n, 6)
     open_[jumps] = np.round(open_[jumps] * (1 + 8 * drift * waves[jumps]), 2)
-    high = np.maximum(open_, close) + np.round(rng.random(n) * close * 0.004, 2)
-    low = np.maximum(np.minimum(open_, close) - np.round(rng.random(n) * close * 0.004, 2),
-                     tick)
+    high = np.round(np.maximum(open_, close) + rng.random(n) * close * 0.004, 2)
+    low = np.round(np.maximum(np.minimum(open_, close) - rng.random(n) * close * 0.004, tick),
+                   2)
     dates = pd.date_range("2021-03-01", periods=n, freq="5min", tz="UTC")
     df = pd.DataFrame({"date": dates, "open": open_, "high": high, "low": low, "close": close,
                        "volume": 1.0})
@@ -483,3 +483,50 @@ def test_liquidation_matches_freqtrade(stake, tmp_path):
         _assert_same_trades(ours, ft)
     liq = ft[ft["exit_reason"] == "liquidation"]
     assert liq["is_short"].any() and (~liq["is_short"]).any()
+
+
+def _with_gaps(df, seed, n_gaps=8, flat=(300, 340)):
+    """Drop random blocks of candles (a pair simply has no row then) and flatten a stretch
+    (open = high = low = close)."""
+    rng = np.random.default_rng(seed)
+    df = df.copy()
+    a, b = flat
+    df.loc[a:b, ["open", "high", "low"]] = df.loc[a, "close"]
+    df.loc[a:b, "close"] = df.loc[a, "close"]
+    keep = np.ones(len(df), bool)
+    for start in rng.integers(1, len(df) - 30, n_gaps):
+        keep[start:start + rng.integers(1, 25)] = False
+    return df[keep].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("futures", [False, True])
+def test_gaps_and_flat_stretches_match_freqtrade(futures, tmp_path):
+    data = {}
+    for i, pair in enumerate(("AAA/USDT", "BBB/USDT", "CCC/USDT", "DDD/USDT")):
+        df = _trending(900, 10 + i, 0.0)
+        if not futures:
+            df["enter_short"] = df["exit_short"] = 0
+            df["enter_long"] = (np.random.default_rng(i).random(len(df)) < 0.06).astype(int)
+        data[pair + (":USDT" if futures else "")] = _with_gaps(df, i)
+    data[list(data)[1]] = data[list(data)[1]].iloc[40:].reset_index(drop=True)  # starts late
+    config = {"minimal_roi": {"0": 0.03, "30": 0.01, "120": 0}, "stoploss": -0.02,
+              "trailing_stop": True, "trailing_stop_positive": 0.01,
+              "trailing_stop_positive_offset": 0.015, "stake_amount": 100.0,
+              "dry_run_wallet": 1000.0, "max_open_trades": 3}
+    if futures:
+        rates, marks = _funding_frames(data, 5)
+        config = {**{k: v for k, v in FUTURES.items() if k != "futures_funding_rate"},
+                  **config, "funding_rates": rates, "mark_prices": marks,
+                  "leverage_tiers": {p: TIERS for p in data}}
+    markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    assert len(ft) > 20 and {"roi", "stop_loss", "trailing_stop_loss"} <= set(ft["exit_reason"])
+    if futures:
+        assert (ft["funding_fees"] != 0).any()
