@@ -312,29 +312,6 @@ def _market_arrays(pairs, markets):
     return cols
 
 
-def _decimals(x):
-    """Decimals of each price printed with 14 significant digits, trailing zeros dropped
-    (Freqtrade's ``get_tick_size_over_time`` count); NaN for whole numbers."""
-    x = np.asarray(x, dtype=np.float64)
-    out = np.full(x.shape, np.nan)
-    ok = np.isfinite(x) & (x > 0)
-    v = x[ok]
-    scale = 13 - np.floor(np.log10(v)).astype(np.int64)
-    m = np.rint(v * 10.0 ** scale)
-    for _ in range(2):  # log10 may be off by one next to powers of ten
-        hi, lo = m >= 1e14, m < 1e13
-        scale = scale - hi + lo
-        m = np.where(hi | lo, np.rint(v * 10.0 ** scale), m)
-    m = m.astype(np.int64)
-    dec = scale.copy()
-    for _ in range(15):
-        z = (m % 10 == 0) & (dec > 0)
-        m = np.where(z, m // 10, m)
-        dec = np.where(z, dec - 1, dec)
-    out[ok] = np.where(dec > 0, dec, np.nan)
-    return out
-
-
 def _row_ticks(pairs, frames, parts):
     """Per kernel row, the price tick Freqtrade's backtest gives a trade entered there:
     ``10**-d`` with ``d`` the most decimals of any O/H/L/C in the candle's calendar month
@@ -344,20 +321,22 @@ def _row_ticks(pairs, frames, parts):
     for pair, (df, lo), part in zip(pairs, frames, parts):
         n = len(part["open"])
         minutes = _minutes(df["date"], pair)
-        dec = _decimals(df["open"].to_numpy(dtype=np.float64))
-        for col in ("high", "low", "close"):
-            dec = np.fmax(dec, _decimals(df[col].to_numpy(dtype=np.float64)))
-        month = minutes.astype("datetime64[m]").astype("datetime64[M]").astype(np.int64)
-        idx = month - month.min()
-        per_month = np.full(int(idx.max()) + 1, np.nan)
-        np.fmax.at(per_month, idx, dec)
+        first, last = minutes[[0, -1]].astype("datetime64[m]").astype("datetime64[M]")
+        bounds = np.arange(first, last + 1).astype("datetime64[m]").astype(np.int64)
+        idx = np.searchsorted(bounds, minutes, side="right") - 1  # calendar month (UTC)
+        ohlc = [np.ascontiguousarray(df[c].to_numpy(dtype=np.float64))
+                for c in ("open", "high", "low", "close")]
+        per_month = _backend.family("backtest").call(
+            "month_decimals", *ohlc, idx, len(bounds))
         valid = ~np.isnan(per_month)
-        last = np.maximum.accumulate(np.where(valid, np.arange(len(per_month)), -1))
-        filled = np.where(last >= 0, per_month[np.maximum(last, 0)], np.nan)
-        rows = filled[idx][lo + 1: lo + 1 + n]
-        have = ~np.isnan(rows)
-        ticks_m.append(np.where(have, 1.0, 0.0))
-        ticks_p10.append(np.where(have, 10.0 ** np.nan_to_num(rows), 1.0))
+        prev = np.maximum.accumulate(np.where(valid, np.arange(len(per_month)), -1))
+        filled = per_month[np.maximum(prev, 0)]  # asof: the last month with decimals
+        have = prev >= 0
+        month_m = np.where(have, 1.0, 0.0)
+        month_p10 = np.where(have, 10.0 ** np.where(have, filled, 0.0), 1.0)
+        rows = idx[lo + 1: lo + 1 + n]
+        ticks_m.append(month_m[rows])
+        ticks_p10.append(month_p10[rows])
     return (np.ascontiguousarray(np.concatenate(ticks_m)),
             np.ascontiguousarray(np.concatenate(ticks_p10)))
 

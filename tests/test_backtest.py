@@ -583,3 +583,31 @@ def test_gaps_and_flat_stretches_match_freqtrade(futures, tmp_path):
     assert len(ft) > 20 and {"roi", "stop_loss", "trailing_stop_loss"} <= set(ft["exit_reason"])
     if futures:
         assert (ft["funding_fees"] != 0).any()
+
+
+@pytest.mark.parametrize("backend_name", ["compiled", "numpy"])
+def test_month_ticks_equal_freqtrades_tick_size_over_time(backend_name, real_candles):
+    from freqtrade.data.btanalysis import get_tick_size_over_time
+    rng = np.random.default_rng(7)
+    n = 30_000
+    dates = pd.date_range("2020-11-20", periods=n, freq="15min", tz="UTC")
+    digits = rng.integers(0, 11, n // 2000 + 1).repeat(2000)[:n]  # runs of equal digits
+    frames = {"gen": pd.DataFrame({"date": dates} | {
+        c: [round(v, int(d)) for v, d in zip(10.0 ** rng.uniform(-4, 5, n) + 0.001, digits)]
+        for c in ("open", "high", "low", "close")})}
+    frames["gen"].loc[5000:9000, ["open", "high", "low", "close"]] = 7.0  # whole numbers
+    frames.update({k: real_candles[k].iloc[:20_000] for k in ("ETH_BTC-5m", "XMR_BTC-5m")})
+    _backend.set_backend(backend_name, "backtest")
+    try:
+        for df in frames.values():
+            ref = get_tick_size_over_time(df[["date", "open", "high", "low", "close"]].copy())
+            minutes = bt._minutes(df["date"], "gen").astype("datetime64[m]")
+            month = minutes.astype("datetime64[M]").astype(np.int64)
+            idx = np.ascontiguousarray(month - month.min())
+            ohlc = [np.ascontiguousarray(df[c].to_numpy(float))
+                    for c in ("open", "high", "low", "close")]
+            dec = _backend.family("backtest").call("month_decimals", *ohlc, idx,
+                                                   int(idx.max()) + 1)
+            np.testing.assert_array_equal(1 / 10 ** dec, ref.to_numpy())
+    finally:
+        _backend.set_backend("compiled", "backtest")

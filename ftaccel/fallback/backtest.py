@@ -585,3 +585,37 @@ def _record(out_i, out_f, n, pair, open_row, close_row, reason, short, stake, am
     out_f[n, OF_MIN] = min_rate
     out_f[n, OF_MAX] = max_rate
     out_f[n, OF_OPEN_VALUE] = open_value
+
+
+# --- price ticks from the candles ----------------------------------------------------
+
+def _decimals(x):
+    """Decimals of each price printed with 14 significant digits, trailing zeros dropped
+    (Freqtrade's ``get_tick_size_over_time`` count); NaN for whole numbers."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.full(x.shape, np.nan)
+    ok = np.isfinite(x) & (x > 0)
+    v = x[ok]
+    scale = 13 - np.floor(np.log10(v)).astype(np.int64)
+    m = np.rint(v * 10.0 ** scale)
+    for _ in range(2):  # log10 may be off by one next to powers of ten
+        hi, lo = m >= 1e14, m < 1e13
+        scale = scale - hi + lo
+        m = np.where(hi | lo, np.rint(v * 10.0 ** scale), m)
+    m = m.astype(np.int64)
+    dec = scale.copy()
+    for _ in range(15):
+        z = (m % 10 == 0) & (dec > 0)
+        m = np.where(z, m // 10, m)
+        dec = np.where(z, dec - 1, dec)
+    out[ok] = np.where(dec > 0, dec, np.nan)
+    return out
+
+
+def month_decimals(open_, high, low, close, group, n_groups):
+    dec = _decimals(open_)
+    for col in (high, low, close):
+        dec = np.fmax(dec, _decimals(col))
+    out = np.full(n_groups, np.nan)
+    np.fmax.at(out, group, dec)
+    return out

@@ -596,3 +596,52 @@ def _record(out_i, out_f, n, pair, open_row, close_row, reason, short, stake, am
     out_f[n, OF_MIN] = min_rate
     out_f[n, OF_MAX] = max_rate
     out_f[n, OF_OPEN_VALUE] = open_value
+
+
+# --- price ticks from the candles ----------------------------------------------------
+
+@helper
+def price_decimals(v):
+    """Decimals of ``v`` printed with 14 significant digits, trailing zeros dropped
+    (Freqtrade's ``get_tick_size_over_time`` count); -1 for whole numbers and bad input."""
+    if not (v > 0.0) or v == np.inf:
+        return -1
+    scale = 13 - np.int64(np.floor(np.log10(v)))
+    m = np.rint(v * 10.0 ** scale)
+    for _ in range(2):  # log10 may be off by one next to powers of ten
+        if m >= 1e14:
+            scale -= 1
+            m = np.rint(v * 10.0 ** scale)
+        elif m < 1e13:
+            scale += 1
+            m = np.rint(v * 10.0 ** scale)
+    mi = np.int64(m)
+    dec = scale
+    while dec > 0 and mi % 10 == 0:
+        mi //= 10
+        dec -= 1
+    return dec if dec > 0 else -1
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], f8[::1], i8[::1], i8)")
+def month_decimals(open_, high, low, close, group, n_groups):
+    """Most decimals (see ``price_decimals``) of any O/H/L/C per ``group`` (0 ..
+    ``n_groups - 1``, e.g. calendar months); NaN for a group without decimals."""
+    best = np.full(n_groups, -1, np.int64)
+    scale = np.ones(n_groups)  # 10 ** max(best, 0)
+    for i in range(open_.shape[0]):
+        g = group[i]
+        for v in (open_[i], high[i], low[i], close[i]):
+            # fast path: within a tiny fraction of the 14-digit step of a number with
+            # best[g] decimals (float error is far smaller), so no more decimals than that
+            t = v * scale[g]
+            if abs(t - np.rint(t)) <= 2e-15 * t:
+                continue
+            d = price_decimals(v)
+            if d > best[g]:
+                best[g] = d
+                scale[g] = 10.0 ** d
+    out = np.empty(n_groups)
+    for g in range(n_groups):
+        out[g] = np.nan if best[g] < 0 else float(best[g])
+    return out
