@@ -611,3 +611,32 @@ def test_month_ticks_equal_freqtrades_tick_size_over_time(backend_name, real_can
             np.testing.assert_array_equal(1 / 10 ** dec, ref.to_numpy())
     finally:
         _backend.set_backend("compiled", "backtest")
+
+
+def test_bad_futures_inputs_raise(real_candles):
+    data = _futures_data(real_candles, ["ETH"], 0, n=300)
+    pair = "ETH/USDT:USDT"
+    rates, marks = _funding_frames(data, 0)
+    base = {**BASE, "trading_mode": "futures", "margin_mode": "isolated", "can_short": True,
+            "stoploss": -0.1, "markets": make_markets([pair]), "funding_rates": rates,
+            "mark_prices": marks}
+    bt.backtest(data, base)  # valid
+    nat = marks[pair].assign(date=pd.NaT)
+    no_open = marks[pair].drop(columns="open")
+    text = rates[pair].assign(funding_rate="x")
+    for bad, exc, match in [
+            ({"funding_rates": [1]}, TypeError, "funding_rates"),
+            ({"mark_prices": {pair: nat}}, TypeError, "mark_prices"),
+            ({"mark_prices": {pair: no_open}}, ValueError, "open"),
+            ({"funding_rates": {pair: text}}, TypeError, "numeric"),
+            ({"funding_rates": {pair: rates[pair].iloc[::-1]}}, ValueError, "ascending"),
+            ({"leverage_tiers": {pair: [{"minNotional": 0}]}}, ValueError, "maintAmt"),
+            ({"leverage_tiers": {pair: [{**TIERS[1]}]}}, ValueError, "notional 0"),
+            ({"leverage_tiers": []}, TypeError, "leverage_tiers"),
+            ({"leverage_tiers": {pair: TIERS}, "exchange": {"name": "okx"}}, ValueError,
+             "Binance"),
+            ({"funding_fee_timeframe": "8x"}, ValueError, "timeframe"),
+            ({"stoploss": -0.9}, ValueError, "leverage_tiers"),
+            ({"tick_size_from_data": 1}, TypeError, "tick_size_from_data")]:
+        with pytest.raises(exc, match=match):
+            bt.backtest(data, {**base, **bad})
