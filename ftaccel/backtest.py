@@ -341,27 +341,11 @@ def _row_ticks(pairs, frames, parts):
             np.ascontiguousarray(np.concatenate(ticks_p10)))
 
 
-def _frame_minutes(df, what, ceil=False):
-    """A frame's ``date`` column as minutes since the epoch (``ceil``: round sub-minute
-    dates up, which keeps ``date <= T`` and ``date >= T`` exact for whole-minute ``T``)."""
-    import pandas as pd
-    if not isinstance(df, pd.DataFrame) or "date" not in df.columns:
-        raise TypeError(f"{what} must be a DataFrame with a 'date' column")
-    dates = df["date"]
-    if not pd.api.types.is_datetime64_any_dtype(dates) or dates.isna().any():
-        raise TypeError(f"{what}['date'] must be datetimes without gaps (NaT)")
-    ns = dates.dt.as_unit("ns").array.asi8
-    if len(ns) > 1 and (np.diff(ns) < 0).any():
-        raise ValueError(f"{what}['date'] must be ascending")
-    per = 60_000_000_000
-    return -((-ns) // per) if ceil else ns // per, ns
-
-
 def _funding_arrays(pairs, cfg):
     """Per-pair funding rows as Freqtrade's ``combine_funding_and_mark`` builds them:
-    funding rates joined with mark candles on the exact date (``futures_funding_rate``,
-    when set, fills missing leading rates, or all of them when there are none)."""
-    import pandas as pd
+    mark candles joined with funding rates on the exact date (``futures_funding_rate``,
+    when set, fills missing leading rates, or all of them when there are none; rows with
+    a missing rate or mark are then dropped)."""
     rates = cfg.get("funding_rates") or {}
     marks = cfg.get("mark_prices") or {}
     for what, d in (("funding_rates", rates), ("mark_prices", marks)):
@@ -372,47 +356,59 @@ def _funding_arrays(pairs, cfg):
         ffr = _number(cfg, "futures_funding_rate", 0.0)
     minutes, values, starts = [], [], [0]
     for pair in pairs:
-        fr = rates.get(pair)
-        mk = marks.get(pair)
-        if mk is None:
-            mk = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns, UTC]"),
-                               "open": pd.Series(dtype=float)})
-        if fr is None:
-            fr = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns, UTC]"),
-                               "funding_rate": pd.Series(dtype=float)})
-        _frame_minutes(fr, f"funding_rates[{pair!r}]")
-        _frame_minutes(mk, f"mark_prices[{pair!r}]")
-        col = "funding_rate" if "funding_rate" in fr.columns else "open"
-        if col not in fr.columns or "open" not in mk.columns:
-            raise ValueError(f"{pair}: funding_rates need a 'funding_rate' (or 'open') column "
-                             "and mark_prices an 'open' column")
-        f = fr.loc[:, ["date", col]].rename(columns={col: "open_fund"})
-        m = mk.loc[:, ["date", "open"]].rename(columns={"open": "open_mark"})
+        m_ns, m_open = _dated_column(marks.get(pair), ("open",), f"mark_prices[{pair!r}]")
+        f_ns, f_rate = _dated_column(rates.get(pair), ("funding_rate", "open"),
+                                     f"funding_rates[{pair!r}]")
+        pos = np.minimum(np.searchsorted(f_ns, m_ns), max(len(f_ns) - 1, 0))
+        match = (f_ns[pos] == m_ns) if len(f_ns) else np.zeros(len(m_ns), bool)
         if ffr is None:
-            j = m.merge(f, on="date", how="inner")
-        elif len(f) == 0:
-            j = m.assign(open_fund=ffr)
+            keep = match
+            fund = f_rate[pos[keep]] if len(f_ns) else np.zeros(0)
+        elif len(f_ns) == 0:
+            keep = np.ones(len(m_ns), bool)
+            fund = np.full(len(m_ns), ffr)
         else:
-            j = m.merge(f, on="date", how="left")
-            first = j["open_fund"].first_valid_index()
-            if first is None:
-                j["open_fund"] = ffr
+            fund = np.where(match, f_rate[pos], np.nan)
+            valid = np.flatnonzero(~np.isnan(fund))
+            if valid.size == 0:
+                fund[:] = ffr
             else:
-                lead = (j.index <= first) & j["open_fund"].isna()
-                j.loc[lead, "open_fund"] = ffr
-            j = j.dropna()
-        try:
-            fund = np.asarray(j["open_fund"], dtype=np.float64)
-            mark = np.asarray(j["open_mark"], dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{pair}: funding rates and mark prices must be numeric") from exc
-        mins, _ = _frame_minutes(j, f"{pair} funding rows", ceil=True)
-        minutes.append(mins)
-        values.append(fund * mark)
-        starts.append(starts[-1] + len(mins))
+                lead = np.isnan(fund) & (np.arange(len(fund)) <= valid[0])
+                fund[lead] = ffr
+            keep = ~np.isnan(fund) & ~np.isnan(m_open)
+            fund = fund[keep]
+        ns = m_ns[keep]
+        per = 60_000_000_000
+        minutes.append(-((-ns) // per))  # ceil: keeps date <= T and date >= T exact
+        values.append(fund * m_open[keep])
+        starts.append(starts[-1] + len(ns))
     return (np.ascontiguousarray(np.concatenate(minutes), dtype=np.int64),
             np.ascontiguousarray(np.concatenate(values), dtype=np.float64),
             np.asarray(starts, dtype=np.int64))
+
+
+def _dated_column(df, cols, what):
+    """``date`` (ns since the epoch, strictly ascending) and the first present column of
+    ``cols`` of a funding-rate or mark frame (None: no rows)."""
+    import pandas as pd
+    if df is None:
+        return np.zeros(0, np.int64), np.zeros(0)
+    if not isinstance(df, pd.DataFrame) or "date" not in df.columns:
+        raise TypeError(f"{what} must be a DataFrame with a 'date' column")
+    dates = df["date"]
+    if not pd.api.types.is_datetime64_any_dtype(dates) or dates.isna().any():
+        raise TypeError(f"{what}['date'] must be datetimes without gaps (NaT)")
+    col = next((c for c in cols if c in df.columns), None)
+    if col is None:
+        raise ValueError(f"{what} needs a {' or '.join(repr(c) for c in cols)} column")
+    try:
+        vals = np.asarray(df[col].to_numpy(), dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{what}[{col!r}] must be numeric") from exc
+    ns = np.asarray(dates.dt.as_unit("ns").array.asi8, dtype=np.int64)
+    if len(ns) > 1 and (np.diff(ns) <= 0).any():
+        raise ValueError(f"{what}['date'] must be strictly ascending (no duplicates)")
+    return ns, vals
 
 
 def _tier_arrays(pairs, cfg):
