@@ -640,3 +640,50 @@ def test_bad_futures_inputs_raise(real_candles):
             ({"tick_size_from_data": 1}, TypeError, "tick_size_from_data")]:
         with pytest.raises(exc, match=match):
             bt.backtest(data, {**base, **bad})
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_futures_compiled_equals_fallback(data):
+    """Random futures candles with gaps, funding rows off the candle grid, maintenance
+    tiers, wide stops and coarse ticks: both backends give the same trades."""
+    seed = data.draw(st.integers(0, 10**6))
+    rng = np.random.default_rng(seed)
+    frames, rates, marks = {}, {}, {}
+    for i in range(data.draw(st.integers(1, 3))):
+        n = int(rng.integers(20, 200))
+        close = np.round(50 * np.exp(np.cumsum(rng.normal(0, 0.03, n))), 3)
+        open_ = np.round(np.r_[close[0], close[:-1]] * (1 + rng.normal(0, 0.01, n)), 3)
+        high = np.round(np.maximum(open_, close) * (1 + rng.random(n) * 0.02), 3)
+        low = np.round(np.minimum(open_, close) * (1 - rng.random(n) * 0.02), 3)
+        dates = pd.date_range("2022-01-31 20:00", periods=n, freq="15min", tz="UTC")
+        df = pd.DataFrame({"date": dates, "open": open_, "high": high, "low": np.maximum(
+            low, 0.001), "close": close, "volume": 1.0})
+        for col, p in (("enter_long", 0.1), ("exit_long", 0.05), ("enter_short", 0.1),
+                       ("exit_short", 0.05)):
+            df[col] = (rng.random(n) < p).astype(int)
+        df = df[rng.random(n) > 0.15].reset_index(drop=True)  # gaps
+        pair = f"P{i}/USDT:USDT"
+        frames[pair] = df
+        hours = pd.date_range(dates[0].floor("h"), dates[-1], freq="30min")
+        marks[pair] = pd.DataFrame({"date": hours, "open": 50 * (1 + rng.random(len(hours)))})
+        fr = pd.DataFrame({"date": hours, "funding_rate": rng.normal(0, 1e-3, len(hours))})
+        rates[pair] = fr[rng.random(len(fr)) > 0.3].reset_index(drop=True)
+    config = {**BASE, "trading_mode": "futures", "margin_mode": "isolated", "can_short": True,
+              "stake_amount": 10.0, "dry_run_wallet": 100.0, "timeframe": "15m",
+              "stoploss": data.draw(st.sampled_from([-0.05, -0.5, -0.99])),
+              "minimal_roi": data.draw(st.sampled_from([{"0": 0.05}, {"0": 0.1, "30": 0.0}])),
+              "trailing_stop": data.draw(st.booleans()),
+              "funding_rates": rates, "mark_prices": marks,
+              "futures_funding_rate": data.draw(st.sampled_from([None, 0.0005])),
+              "funding_fee_timeframe": data.draw(st.sampled_from(["1h", "30m"])),
+              "leverage_tiers": {p: TIERS for p in frames},
+              "markets": make_markets(list(frames), price_tick=0.001, amount_step=0.01)}
+    results = {}
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            results[b] = bt.backtest(frames, config)
+        finally:
+            _backend.set_backend("compiled", "backtest")
+    pd.testing.assert_frame_equal(results["compiled"], results["numpy"], rtol=1e-12)
