@@ -687,3 +687,28 @@ def test_futures_compiled_equals_fallback(data):
         finally:
             _backend.set_backend("compiled", "backtest")
     pd.testing.assert_frame_equal(results["compiled"], results["numpy"], rtol=1e-12)
+
+
+def test_funding_every_8h_on_hourly_candles_matches_freqtrade(tmp_path):
+    data = {}
+    for i, pair in enumerate(("AAA/USDT:USDT", "BBB/USDT:USDT")):
+        df = _coarse(1500, 20 + i, 30.0 + i, 4)
+        df["enter_short"] = (np.random.default_rng(i).random(len(df)) < 0.08).astype(int)
+        df["exit_short"] = (np.random.default_rng(i + 9).random(len(df)) < 0.03).astype(int)
+        data[pair] = df
+    rates, marks = {}, {}
+    for pair, df in data.items():
+        eight = df["date"][df["date"].dt.hour % 8 == 0].reset_index(drop=True)
+        rates[pair] = pd.DataFrame({"date": eight, "funding_rate": np.round(
+            np.random.default_rng(3).normal(3e-4, 5e-4, len(eight)), 6)})
+        marks[pair] = df[["date", "open", "high", "low", "close"]].copy()
+    config = {"trading_mode": "futures", "margin_mode": "isolated", "can_short": True,
+              "timeframe": "1h", "minimal_roi": {"0": 0.04, "240": 0.0}, "stoploss": -0.05,
+              "stake_amount": 100.0, "dry_run_wallet": 1000.0, "max_open_trades": 2,
+              "exit_profit_only": True, "funding_rates": rates, "mark_prices": marks,
+              "leverage_tiers": {p: TIERS for p in data}}
+    markets = make_markets(list(data), price_tick=0.0001, amount_step=0.001)
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+    _assert_same_trades(ours, ft)
+    assert (ft["funding_fees"] != 0).mean() > 0.5 and len(ft) > 20
