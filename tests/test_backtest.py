@@ -712,3 +712,33 @@ def test_funding_every_8h_on_hourly_candles_matches_freqtrade(tmp_path):
     ours = bt.backtest(data, {**BASE, **config, "markets": markets})
     _assert_same_trades(ours, ft)
     assert (ft["funding_fees"] != 0).mean() > 0.5 and len(ft) > 20
+
+
+def test_liquidation_gap_exits_at_the_open_as_freqtrade(tmp_path):
+    # a short's candle opening above its liquidation price (but below its -99% stop) and a
+    # long's candle opening below it: both leave at the open
+    n = 60
+    o = np.full(n, 100.0)
+    h, lo, c = o + 0.5, o - 0.5, o.copy()
+    o[20], h[20], lo[20], c[20] = 196.0, 197.0, 195.0, 196.0
+    o[40], h[40], lo[40], c[40] = 3.0, 3.5, 2.0, 3.0
+    df = pd.DataFrame({"date": pd.date_range("2021-06-01", periods=n, freq="5min", tz="UTC"),
+                       "open": o, "high": h, "low": lo, "close": c, "volume": 1.0})
+    df["enter_short"] = (np.arange(n) == 5).astype(int)
+    df["enter_long"] = (np.arange(n) == 30).astype(int)
+    df["exit_long"] = df["exit_short"] = 0
+    data = {"GAP/USDT:USDT": df}
+    config = {**FUTURES, "minimal_roi": {"0": 5.0}, "stoploss": -0.99, "stake_amount": 40.0,
+              "dry_run_wallet": 1000.0, "max_open_trades": 1,
+              "leverage_tiers": {"GAP/USDT:USDT": TIERS}}
+    markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    assert ft["exit_reason"].tolist() == ["liquidation", "liquidation"]
+    assert ft["close_rate"].tolist() == [196.0, 3.0]
