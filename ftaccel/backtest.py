@@ -474,9 +474,11 @@ def backtest(data, config):
         leverage 1. Futures settings: ``funding_rates`` ``{pair: DataFrame}`` with
         ``date`` and ``funding_rate`` (or ``open``, as Freqtrade stores them) and
         ``mark_prices`` ``{pair: DataFrame}`` with ``date`` and ``open``: the frames
-        Freqtrade's loader gives (``funding_rate`` and ``mark`` candles, 1h), joined on
-        the exact date; ``futures_funding_rate`` fills missing leading rates (all rates
-        when a pair has none); a pair absent from either dict pays no funding. Funding
+        Freqtrade's loader gives (``funding_rate`` and ``mark`` candles, 1h; the loader
+        fills gaps in mark candles with the previous close, not in funding rates: pass
+        mark frames filled the same way to match a CLI run), joined on the exact date;
+        ``futures_funding_rate`` fills missing leading rates (all rates when a pair has
+        none); a pair absent from either dict pays no funding. Funding
         (``rate * mark open * amount``, paid by longs and received by shorts for positive
         rates) accrues from the entry candle's date on, is updated at the entry and on
         each candle whose time is a multiple of ``funding_fee_timeframe`` (default
