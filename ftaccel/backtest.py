@@ -421,6 +421,9 @@ def _tier_arrays(pairs, cfg):
         raise TypeError("config 'leverage_tiers' must be a dict {pair: [tier, ...]}")
     mins, mmr, amt, starts = [], [], [], [0]
     for pair in pairs:
+        if tiers and not tiers.get(pair):
+            raise ValueError(f"leverage_tiers has no tiers for {pair} (Freqtrade refuses to "
+                             "backtest a futures pair without leverage tiers)")
         rows = []
         for t in tiers.get(pair) or []:
             try:

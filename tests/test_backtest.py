@@ -633,6 +633,7 @@ def test_bad_futures_inputs_raise(real_candles):
             ({"leverage_tiers": {pair: [{"minNotional": 0}]}}, ValueError, "maintAmt"),
             ({"leverage_tiers": {pair: [{**TIERS[1]}]}}, ValueError, "notional 0"),
             ({"leverage_tiers": []}, TypeError, "leverage_tiers"),
+            ({"leverage_tiers": {"X/USDT:USDT": TIERS}}, ValueError, "no tiers for ETH"),
             ({"leverage_tiers": {pair: TIERS}, "exchange": {"name": "okx"}}, ValueError,
              "Binance"),
             ({"funding_fee_timeframe": "8x"}, ValueError, "timeframe"),
