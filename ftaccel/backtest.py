@@ -680,8 +680,6 @@ def _summary(plan, out_i, out_f, balance, days):
     """Freqtrade's report figures of one run, from the kernel's output arrays."""
     import math
 
-    import pandas as pd
-
     from . import metrics
 
     mfam = _backend.family("metrics")
@@ -709,9 +707,10 @@ def _summary(plan, out_i, out_f, balance, days):
         if average_loss > 0:
             expectancy_ratio = ((1 + average_win / average_loss) * winrate) - 1
         # calculate_max_drawdown on close_date order, absolute and relative
-        close_dates = pd.to_datetime(plan.cat["minutes"][out_i[:, 2]] * 60_000, unit="ms",
-                                     utc=True).array
-        order = metrics._date_order(close_dates)
+        # (the trades frame's close_date order: sort_values' quicksort unless increasing)
+        close = (plan.cat["minutes"][out_i[:, 2]] * 60_000_000).view("M8[us]")
+        order = (None if (close[1:] > close[:-1]).all()
+                 else np.argsort(close, kind="quicksort"))
         ordered = np.ascontiguousarray(profit if order is None else profit[order])
         _, _, drawdown, rel = mfam.call("drawdown_series", ordered, float(balance))
         low = mfam.call("argmin_skipnan", drawdown, n + 1)

@@ -475,3 +475,93 @@ def verify(size: int = 5_000) -> bool:
         print(f"{'ok  ' if good else 'FAIL'} {label}: {_backend.family(family).backend} vs "
               f"numpy{versus}")
     return ok
+
+
+def shared_pairs(data_dir=None, signal_seed: int = 3) -> dict[str, pd.DataFrame] | None:
+    """The Freqtrade 5m candle files (``*-5m.feather``) of ``data_dir`` (default:
+    ``$FTACCEL_DATA_DIR``) with seeded random entry/exit signals (3% / 2% of candles),
+    prices on a 1e-8 grid; None when no directory or no files are found."""
+    import os
+    from pathlib import Path
+
+    data_dir = data_dir or os.environ.get("FTACCEL_DATA_DIR")
+    if not data_dir:
+        return None
+    files = sorted(Path(data_dir).glob("*-5m.feather"))
+    if not files:
+        return None
+    rng = np.random.default_rng(signal_seed)
+    data = {}
+    for path in files:
+        df = pd.read_feather(path)
+        for c in ("open", "high", "low", "close"):
+            df[c] = df[c].round(8)
+        df["enter_long"] = (rng.random(len(df)) < 0.03).astype(int)
+        df["exit_long"] = (rng.random(len(df)) < 0.02).astype(int)
+        base, quote = path.stem.rsplit("-", 1)[0].split("_", 1)
+        data[f"{base}/{quote}"] = df
+    return data
+
+
+def sweep_params(count: int, seed: int = 9) -> list[dict]:
+    """``count`` seeded parameter sets from hyperopt-like roi / stoploss / trailing spaces."""
+    rng = np.random.default_rng(seed)
+    params = []
+    for _ in range(count):
+        t1, t2 = sorted(rng.integers(5, 240, 2).tolist())
+        roi = {"0": float(rng.uniform(0.01, 0.1)), str(t1): float(rng.uniform(0.005, 0.03)),
+               str(t1 + t2): 0.0}
+        p = {"minimal_roi": roi, "stoploss": float(-rng.uniform(0.02, 0.35))}
+        if rng.random() < 0.5:
+            offset = float(rng.uniform(0.01, 0.05))
+            p.update(trailing_stop=True,
+                     trailing_stop_positive=float(rng.uniform(0.002, offset)),
+                     trailing_stop_positive_offset=offset,
+                     trailing_only_offset_is_reached=bool(rng.random() < 0.5))
+        params.append(p)
+    return params
+
+
+def bench_sweep(count: int = 200, threads=None, repeat: int = 3, data_dir=None) -> dict:
+    """Batch throughput of :func:`ftaccel.backtest.sweep` in parameter sets per second on
+    each thread count (default 1, 2 and the CPU count), over the shared pairs
+    (``data_dir`` / ``$FTACCEL_DATA_DIR``; generated pairs when absent), and the time of
+    one ``backtest()`` call with its trades frame for comparison."""
+    import os
+
+    from . import backtest
+
+    if threads is None:  # 1, 2 and every CPU
+        threads = sorted({1, 2, os.cpu_count() or 1})
+    data = shared_pairs(data_dir)
+    if data is None:
+        data, config = signal_backtest_case(11 * 6_000, pairs=11)
+        source = "generated"
+    else:
+        from ._freqtrade_ref import make_markets
+        config = {"timeframe": "5m", "stake_amount": 0.05, "dry_run_wallet": 1.0,
+                  "max_open_trades": 3, "fee": 0.001, "markets": make_markets(list(data))}
+        source = "shared"
+    config = {k: v for k, v in config.items() if k not in backtest.SWEEP_KEYS}
+    params = sweep_params(count)
+    candles_total = sum(len(df) for df in data.values())
+    print(f"sweep: {count} parameter sets over {len(data)} {source} pairs "
+          f"({candles_total:,} pair-candles), best of {repeat}")
+    backtest.sweep(data, config, params[:2], threads=1)  # warm up
+    result = {"sets": count, "pairs": len(data), "pair_candles": candles_total}
+    base = None
+    for n in threads:
+        t = _with_backend("compiled", "backtest", lambda n=n: _best(
+            lambda: backtest.sweep(data, config, params, threads=n), repeat - 1))
+        rate = count / t
+        base = base or rate
+        result[f"threads_{n}_sets_per_s"] = rate
+        print(f"  {n} thread{'s' if n > 1 else ' '}: {t:7.3f}s  {rate:8.1f} sets/s  "
+              f"scaling {rate / base:4.2f}x")
+    sub = params[: max(1, min(count, 20))]
+    t_bt = _with_backend("compiled", "backtest", lambda: _best(
+        lambda: [backtest.backtest(data, {**config, **p}) for p in sub], 1)) / len(sub)
+    result["backtest_call_s"] = t_bt
+    print(f"  one backtest() call with its trades frame: {t_bt * 1e3:.2f}ms "
+          f"({1 / t_bt:.1f}/s)")
+    return result
