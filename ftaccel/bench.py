@@ -547,12 +547,21 @@ def bench_sweep(count: int = 200, threads=None, repeat: int = 3, data_dir=None) 
     candles_total = sum(len(df) for df in data.values())
     print(f"sweep: {count} parameter sets over {len(data)} {source} pairs "
           f"({candles_total:,} pair-candles), best of {repeat}")
-    backtest.sweep(data, config, params[:2], threads=1)  # warm up
     result = {"sets": count, "pairs": len(data), "pair_candles": candles_total}
+    best = dict.fromkeys(threads, float("inf"))
+
+    def timed():
+        backtest.sweep(data, config, params[:2], threads=1)  # warm up
+        for _ in range(repeat):  # interleaved, best of repeat
+            for n in threads:
+                t0 = time.perf_counter()
+                backtest.sweep(data, config, params, threads=n)
+                best[n] = min(best[n], time.perf_counter() - t0)
+
+    _with_backend("compiled", "backtest", timed)
     base = None
     for n in threads:
-        t = _with_backend("compiled", "backtest", lambda n=n: _best(
-            lambda: backtest.sweep(data, config, params, threads=n), repeat - 1))
+        t = best[n]
         rate = count / t
         base = base or rate
         result[f"threads_{n}_sets_per_s"] = rate

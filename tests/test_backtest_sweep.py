@@ -3,6 +3,7 @@ LocalTrade."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import numpy as np
@@ -142,13 +143,19 @@ def test_sets_against_freqtrade_backtesting(real_candles, tmp_path):
                "trailing_stop_positive": 0.01, "trailing_stop_positive_offset": 0.02,
                "trailing_only_offset_is_reached": True}]
     got = bt.sweep(data, {**BASE, "markets": markets}, params)
+    min_date = min(df["date"].iloc[0] for df in data.values())
+    max_date = max(df["date"].iloc[-1] for df in data.values())
     for i, p in enumerate(params):
         ft = run_freqtrade({k: v.copy() for k, v in data.items()}, {**BASE, **p}, markets,
                            tmp_path / str(i))
         assert got["trades"].iloc[i] == len(ft) > 20
         assert got["profit_total_abs"].iloc[i] == pytest.approx(ft["profit_abs"].sum(),
                                                                 rel=1e-9, abs=1e-12)
-        assert got["wins"].iloc[i] == (ft["profit_ratio"] > 0).sum()
+        # every figure, as Freqtrade's metrics compute them on Freqtrade's own trades
+        want = _expected(ft.reset_index(drop=True), 1.0, min_date, max_date)
+        for col in bt.SWEEP_COLUMNS:
+            assert float(got[col].iloc[i]) == pytest.approx(float(want[col]), rel=1e-9,
+                                                            abs=1e-12), (i, col)
 
 
 def test_thread_counts_agree(real_candles):
@@ -162,8 +169,17 @@ def test_thread_counts_agree(real_candles):
     pd.testing.assert_frame_equal(bt.sweep(data, block, params), one, check_exact=True)
     assert bt._sweep_threads(None, block) == 2
     auto = {**config, "performance_optimization": {"numba_parallel_threads": "auto"}}
-    import os
     assert bt._sweep_threads(None, auto) == (os.cpu_count() or 1)
+
+
+def test_threads_from_environment(monkeypatch):
+    monkeypatch.setenv("FTACCEL_THREADS", "3")
+    assert bt._sweep_threads(None, {}) == 3
+    block = {"performance_optimization": {"numba_parallel_threads": 1}}
+    assert bt._sweep_threads(None, block) == 3  # the environment wins over the file
+    assert bt._sweep_threads(2, block) == 2  # an explicit count wins over both
+    monkeypatch.delenv("FTACCEL_THREADS")
+    assert bt._sweep_threads(None, block) == 1
 
 
 def test_bad_params(real_candles):
