@@ -100,6 +100,50 @@ def _cases(size: int):
     yield ("backtest", f"backtest ({len(data)} pairs x {size // len(data):,} candles)",
            lambda: backtest.backtest(data, config)["profit_abs"].to_numpy(), None, "")
 
+    args, ref = _trade_profit_case(1_000)
+    yield ("backtest", "trade_profit (1k trades)", lambda: backtest.trade_profit(*args),
+           ref, "freqtrade LocalTrade")
+
+    small = min(size, 20_000)
+    data, config = signal_backtest_case(small)
+    params = sweep_params(4)
+    config = {k: v for k, v in config.items() if k not in backtest.SWEEP_KEYS}
+    yield ("backtest", f"sweep (4 sets, {len(data)} pairs x {small // len(data):,} candles)",
+           lambda: backtest.sweep(data, config, params, threads=1).to_numpy(dtype=float),
+           None, "")
+
+
+def _trade_profit_case(n: int, seed: int = 13):
+    """Random long/short trades for ``trade_profit``, and Freqtrade's ``LocalTrade`` values
+    of them (None without freqtrade; the trade objects are built outside the timing)."""
+    rng = np.random.default_rng(seed)
+    open_rate = np.round(100.0 * np.exp(rng.normal(0, 1, n)), 8)
+    close_rate = np.round(open_rate * np.exp(rng.normal(0, 0.03, n)), 8)
+    amount = np.round(1_000.0 / open_rate, 8)
+    short = rng.random(n) < 0.5
+    args = (open_rate, close_rate, amount, 0.001, 0.001, short)
+    if _optional("freqtrade.persistence") is None:
+        return args, None
+    from datetime import UTC, datetime
+
+    from freqtrade.enums import TradingMode
+    from freqtrade.persistence.trade_model import LocalTrade
+
+    trades = []
+    for i in range(n):
+        t = LocalTrade(pair="X/Y", open_rate=float(open_rate[i]), amount=float(amount[i]),
+                       fee_open=0.001, fee_close=0.001, is_short=bool(short[i]),
+                       trading_mode=TradingMode.FUTURES, leverage=1.0, stake_amount=1.0,
+                       exchange="binance", open_date=datetime(2024, 1, 1, tzinfo=UTC))
+        t.recalc_open_trade_value()
+        trades.append((t, float(close_rate[i])))
+
+    def ref():
+        return (np.array([t.calc_profit(c) for t, c in trades]),
+                np.array([t.calc_profit_ratio(c) for t, c in trades]))
+
+    return args, ref
+
 
 def signal_backtest_case(size: int, pairs: int = 4, seed: int = 5):
     """Generated pairs with random entry/exit signals and a config using ROI, stoploss,
