@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ftaccel.backtest as bt
+import ftaccel.metrics as fa_metrics
 from ftaccel import _backend
 from ftaccel._freqtrade_ref import make_markets, run_freqtrade
 
@@ -52,8 +53,9 @@ def _data(real_candles, names, n=1500, seed=0, short=False):
     return data
 
 
-def _expected(trades, balance, min_date, max_date):
-    """Freqtrade's report figures (``generate_strategy_stats``) of a trades frame."""
+def _expected(trades, balance, min_date, max_date, m=ft_metrics):
+    """Freqtrade's report figures (``generate_strategy_stats``) of a trades frame, by the
+    metrics module ``m`` (Freqtrade's, or ftaccel's drop-ins)."""
     n = len(trades)
     wins = int((trades["profit_ratio"] > 0).sum())
     draws = int((trades["profit_ratio"] == 0).sum())
@@ -62,35 +64,37 @@ def _expected(trades, balance, min_date, max_date):
            "winrate": wins / n if n else 0.0, "profit_total_abs": total,
            "profit_total": total / balance}
     try:
-        dd = ft_metrics.calculate_max_drawdown(trades, value_col="profit_abs",
-                                               starting_balance=balance)
-        under = ft_metrics.calculate_max_drawdown(trades, value_col="profit_abs",
-                                                  starting_balance=balance, relative=True)
+        dd = m.calculate_max_drawdown(trades, value_col="profit_abs",
+                                      starting_balance=balance)
+        under = m.calculate_max_drawdown(trades, value_col="profit_abs",
+                                         starting_balance=balance, relative=True)
         row.update(max_drawdown_abs=dd.drawdown_abs,
                    max_drawdown_account=dd.relative_account_drawdown,
                    max_relative_drawdown=under.relative_account_drawdown)
     except ValueError:  # no trades
         row.update(max_drawdown_abs=0.0, max_drawdown_account=0.0, max_relative_drawdown=0.0)
-    expectancy, ratio = ft_metrics.calculate_expectancy(trades)
+    expectancy, ratio = m.calculate_expectancy(trades)
     row.update(
-        sharpe=ft_metrics.calculate_sharpe(trades, min_date, max_date, balance),
-        sortino=ft_metrics.calculate_sortino(trades, min_date, max_date, balance),
-        calmar=ft_metrics.calculate_calmar(trades, min_date, max_date, balance),
-        sqn=ft_metrics.calculate_sqn(trades, balance), expectancy=expectancy,
+        sharpe=m.calculate_sharpe(trades, min_date, max_date, balance),
+        sortino=m.calculate_sortino(trades, min_date, max_date, balance),
+        calmar=m.calculate_calmar(trades, min_date, max_date, balance),
+        sqn=m.calculate_sqn(trades, balance), expectancy=expectancy,
         expectancy_ratio=ratio,
-        cagr=ft_metrics.calculate_cagr((max_date - min_date).days or 1, balance,
-                                       balance + total))
+        cagr=m.calculate_cagr((max_date - min_date).days or 1, balance, balance + total))
     return row
 
 
-def _assert_rows(got, want):
-    assert list(got.index) == list(range(len(want)))
-    for i, exp in enumerate(want):
+def _assert_rows(got, frames, min_date, max_date, balance=1.0):
+    """Each row equals ftaccel.metrics on its trades frame exactly, and Freqtrade's
+    metrics within a few units in the last place (its pandas sums add in another order)."""
+    assert list(got.index) == list(range(len(frames)))
+    for i, frame in enumerate(frames):
+        ours = _expected(frame, balance, min_date, max_date, fa_metrics)
+        ref = _expected(frame, balance, min_date, max_date)
         for col in bt.SWEEP_COLUMNS:
-            a, b = float(got[col].iloc[i]), float(exp[col])
-            # sums of the same numbers in the same order: equal, or (for Freqtrade's own
-            # pandas reductions) within a few units in the last place
-            assert a == pytest.approx(b, rel=1e-12, abs=1e-15), (i, col, a, b)
+            a = float(got[col].iloc[i])
+            assert a == float(ours[col]), (i, col, a, ours[col])
+            assert a == pytest.approx(float(ref[col]), rel=1e-12, abs=1e-15), (i, col)
 
 
 @pytest.mark.parametrize("backend", ["compiled", "numpy"])
@@ -105,11 +109,25 @@ def test_rows_equal_metrics_of_each_backtest(backend, real_candles):
         _backend.set_backend("compiled", "backtest")
     min_date = min(df["date"].iloc[0] for df in data.values())
     max_date = max(df["date"].iloc[-1] for df in data.values())
-    want = [_expected(f, 1.0, min_date, max_date) for f in frames]
-    _assert_rows(got, want)
+    _assert_rows(got, frames, min_date, max_date)
     counts = got["trades"].tolist()
     assert min(counts) > 10 and len(set(counts)) > 2  # the sets do differ
     assert (got["max_drawdown_abs"] > 0).all() and (got["losses"] > 0).all()
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10**6), n_sets=st.integers(1, 4),
+       max_open=st.sampled_from([1, 2, -1]))
+def test_random_sets_equal_metrics_of_each_backtest(real_candles, seed, n_sets, max_open):
+    from ftaccel.bench import sweep_params
+    data = _data(real_candles, PAIRS[seed % 5: seed % 5 + 4], n=600, seed=seed)
+    config = {**BASE, "max_open_trades": max_open, "markets": make_markets(list(data))}
+    params = sweep_params(n_sets, seed=seed)
+    got = bt.sweep(data, config, params, threads=2)
+    min_date = min(df["date"].iloc[0] for df in data.values())
+    max_date = max(df["date"].iloc[-1] for df in data.values())
+    _assert_rows(got, [bt.backtest(data, {**config, **p}) for p in params], min_date,
+                 max_date)
 
 
 def test_timerange_startup_shorts_and_no_trades(real_candles):
@@ -124,9 +142,8 @@ def test_timerange_startup_shorts_and_no_trades(real_candles):
     stop = pd.Timestamp("2018-01-11", tz="UTC")
     firsts = [df["date"].iloc[20] for df in data.values()]
     lasts = [df.loc[df["date"] <= stop, "date"].iloc[-1] for df in data.values()]
-    want = [_expected(bt.backtest(data, {**config, **p}), 1.0, min(firsts), max(lasts))
-            for p in params]
-    _assert_rows(got, want)
+    _assert_rows(got, [bt.backtest(data, {**config, **p}) for p in params], min(firsts),
+                 max(lasts))
     assert got["trades"].min() > 5
     # no entry signals at all: Freqtrade's zero report
     quiet = {k: v.assign(enter_long=0, enter_short=0) for k, v in data.items()}
