@@ -69,11 +69,32 @@ def make_markets(pairs, price_tick=1e-8, amount_step=1e-8, cost_min=None, amount
     return markets
 
 
+def _write_futures_files(workdir: Path, funding: dict, marks: dict) -> None:
+    """Funding-rate and mark candles as Freqtrade's data files (feather, 1h)."""
+    folder = workdir / "futures"
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, frames, col in (("funding_rate", funding, "funding_rate"),
+                              ("mark", marks, "open")):
+        for pair, df in frames.items():
+            src = df[col] if col in df.columns else df["open"]
+            out = pd.DataFrame({"date": df["date"], "open": src.to_numpy(dtype=float)})
+            for c in ("high", "low", "close"):
+                out[c] = df[c].to_numpy(dtype=float) if c in df.columns else out["open"]
+            out["volume"] = 0.0
+            name = pair.replace("/", "_").replace(":", "_")
+            out.reset_index(drop=True).to_feather(folder / f"{name}-1h-{kind}.feather")
+
+
 def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
                   workdir: Path, timings: dict | None = None) -> pd.DataFrame:
     """Freqtrade's trades for analysed ``data`` ({pair: frame with signals}).
 
     ``config`` overrides a minimal spot config; ``workdir`` receives the strategy file.
+    Futures: ``config["funding_rates"]`` / ``["mark_prices"]`` ({pair: DataFrame with
+    ``date`` and ``funding_rate`` / ``open``}) are written as Freqtrade's 1h
+    ``funding_rate`` / ``mark`` candle files and loaded by Backtesting's own loader, and
+    ``config["leverage_tiers"]`` ({pair: [tier]}, Freqtrade's parsed form) replaces the
+    exchange's maintenance tiers of those pairs.
     ``timings["loop_s"]`` / ``["loop_cpu_s"]``, when a dict is given, get the wall / CPU
     time of ``Backtesting.backtest`` alone (the signal loop, as hyperopt runs it).
     """
@@ -114,18 +135,29 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
     }
     if futures:  # Binance futures only prices from the order book (unused in backtests)
         cfg["entry_pricing"]["use_order_book"] = cfg["exit_pricing"]["use_order_book"] = True
+    config = dict(config)
+    funding = config.pop("funding_rates", None)
+    marks = config.pop("mark_prices", None)
+    tiers = config.pop("leverage_tiers", None)
     cfg.update(copy.deepcopy(config))
     if cfg.get("fee") is None:  # fee from the markets, as without a configured fee
         cfg.pop("fee", None)
     try:
         bt = Backtesting(cfg)
         bt.strategylist[0].signals = data
-        if futures:  # no funding-rate data: Freqtrade then charges no funding
-            bt.funding_fee_timeframe_secs = 3600
-            bt.futures_data = {p: pd.DataFrame({"date": pd.Series(dtype="datetime64[ns, UTC]"),
-                                                "open_fund": pd.Series(dtype=float),
-                                                "open_mark": pd.Series(dtype=float)})
-                               for p in data}
+        if futures:
+            for pair, pair_tiers in (tiers or {}).items():
+                bt.exchange._leverage_tiers[pair] = copy.deepcopy(pair_tiers)
+            if funding is None and marks is None:
+                # no funding-rate data: Freqtrade then charges no funding
+                bt.funding_fee_timeframe_secs = 3600
+                bt.futures_data = {p: pd.DataFrame(
+                    {"date": pd.Series(dtype="datetime64[ns, UTC]"),
+                     "open_fund": pd.Series(dtype=float),
+                     "open_mark": pd.Series(dtype=float)}) for p in data}
+            else:
+                _write_futures_files(workdir, funding or {}, marks or {})
+                bt._load_bt_data_detail()
         startup = int(cfg.get("startup_candle_count", 0))
         bt.strategylist[0].startup_candle_count = bt.required_startup = startup
         bt._set_strategy(bt.strategylist[0])

@@ -70,7 +70,7 @@ def exit_scan(open, high, low, minutes, entry: int, open_rate: float, *, stoplos
 # --- full backtest -----------------------------------------------------------------
 
 REASON_NAMES = {1: "roi", 2: "stop_loss", 3: "trailing_stop_loss", 4: "exit_signal",
-                5: "force_exit"}
+                5: "force_exit", 6: "liquidation"}
 RESULT_COLUMNS = [
     "pair", "stake_amount", "max_stake_amount", "amount", "open_date", "close_date",
     "open_rate", "close_rate", "fee_open", "fee_close", "trade_duration", "profit_ratio",
@@ -170,13 +170,20 @@ def _check_supported(cfg):
     if cfg.get("margin_mode") != "isolated":
         raise ValueError("futures backtests need margin_mode 'isolated' (cross margin is "
                          "not supported by ftaccel.backtest)")
-    if cfg.get("futures_funding_rate") != 0:
-        raise ValueError("funding fees are not modelled by ftaccel.backtest: set "
-                         "futures_funding_rate to 0 to state that no funding applies "
-                         "(Freqtrade's result when it has no funding-rate data)")
-    if abs(cfg.get("stoploss", 0) or 0) > 0.5:
+    if (cfg.get("futures_funding_rate") != 0 and cfg.get("funding_rates") is None
+            and cfg.get("mark_prices") is None):
+        raise ValueError("futures backtests need the funding data Freqtrade loads: config "
+                         "'funding_rates' and 'mark_prices' ({pair: DataFrame}, may be empty), "
+                         "or futures_funding_rate 0 to state that no funding applies")
+    if abs(cfg.get("stoploss", 0) or 0) > 0.5 and cfg.get("leverage_tiers") is None:
         raise ValueError("futures with |stoploss| > 0.5: the liquidation price may be hit "
-                         "before the stop, and liquidation is not modelled by ftaccel.backtest")
+                         "before the stop; give config 'leverage_tiers' (maintenance margin "
+                         "tiers per pair) so that liquidation is modelled")
+    name = (cfg.get("exchange") or {}).get("name", "binance") \
+        if isinstance(cfg.get("exchange"), dict) else cfg.get("exchange") or "binance"
+    if cfg.get("leverage_tiers") is not None and str(name).lower() != "binance":
+        raise ValueError(f"liquidation prices are modelled with Binance's formula only "
+                         f"(config exchange {name!r})")
     return bool(_flag(cfg, "can_short", False))
 
 
@@ -307,6 +314,116 @@ def _market_arrays(pairs, markets):
     return cols
 
 
+def _frame_minutes(df, what, ceil=False):
+    """A frame's ``date`` column as minutes since the epoch (``ceil``: round sub-minute
+    dates up, which keeps ``date <= T`` and ``date >= T`` exact for whole-minute ``T``)."""
+    import pandas as pd
+    if not isinstance(df, pd.DataFrame) or "date" not in df.columns:
+        raise TypeError(f"{what} must be a DataFrame with a 'date' column")
+    dates = df["date"]
+    if not pd.api.types.is_datetime64_any_dtype(dates) or dates.isna().any():
+        raise TypeError(f"{what}['date'] must be datetimes without gaps (NaT)")
+    ns = dates.dt.as_unit("ns").array.asi8
+    if len(ns) > 1 and (np.diff(ns) < 0).any():
+        raise ValueError(f"{what}['date'] must be ascending")
+    per = 60_000_000_000
+    return -((-ns) // per) if ceil else ns // per, ns
+
+
+def _funding_arrays(pairs, cfg):
+    """Per-pair funding rows as Freqtrade's ``combine_funding_and_mark`` builds them:
+    funding rates joined with mark candles on the exact date (``futures_funding_rate``,
+    when set, fills missing leading rates, or all of them when there are none)."""
+    import pandas as pd
+    rates = cfg.get("funding_rates") or {}
+    marks = cfg.get("mark_prices") or {}
+    for what, d in (("funding_rates", rates), ("mark_prices", marks)):
+        if not isinstance(d, dict):
+            raise TypeError(f"config {what!r} must be a dict {{pair: DataFrame}}")
+    ffr = cfg.get("futures_funding_rate")
+    if ffr is not None:
+        ffr = _number(cfg, "futures_funding_rate", 0.0)
+    minutes, values, starts = [], [], [0]
+    for pair in pairs:
+        fr = rates.get(pair)
+        mk = marks.get(pair)
+        if mk is None:
+            mk = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns, UTC]"),
+                               "open": pd.Series(dtype=float)})
+        if fr is None:
+            fr = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns, UTC]"),
+                               "funding_rate": pd.Series(dtype=float)})
+        _frame_minutes(fr, f"funding_rates[{pair!r}]")
+        _frame_minutes(mk, f"mark_prices[{pair!r}]")
+        col = "funding_rate" if "funding_rate" in fr.columns else "open"
+        if col not in fr.columns or "open" not in mk.columns:
+            raise ValueError(f"{pair}: funding_rates need a 'funding_rate' (or 'open') column "
+                             "and mark_prices an 'open' column")
+        f = fr.loc[:, ["date", col]].rename(columns={col: "open_fund"})
+        m = mk.loc[:, ["date", "open"]].rename(columns={"open": "open_mark"})
+        if ffr is None:
+            j = m.merge(f, on="date", how="inner")
+        elif len(f) == 0:
+            j = m.assign(open_fund=ffr)
+        else:
+            j = m.merge(f, on="date", how="left")
+            first = j["open_fund"].first_valid_index()
+            if first is None:
+                j["open_fund"] = ffr
+            else:
+                lead = (j.index <= first) & j["open_fund"].isna()
+                j.loc[lead, "open_fund"] = ffr
+            j = j.dropna()
+        try:
+            fund = np.asarray(j["open_fund"], dtype=np.float64)
+            mark = np.asarray(j["open_mark"], dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{pair}: funding rates and mark prices must be numeric") from exc
+        mins, _ = _frame_minutes(j, f"{pair} funding rows", ceil=True)
+        minutes.append(mins)
+        values.append(fund * mark)
+        starts.append(starts[-1] + len(mins))
+    return (np.ascontiguousarray(np.concatenate(minutes), dtype=np.int64),
+            np.ascontiguousarray(np.concatenate(values), dtype=np.float64),
+            np.asarray(starts, dtype=np.int64))
+
+
+def _tier_arrays(pairs, cfg):
+    """Maintenance-margin tiers per pair (``minNotional``, ``maintenanceMarginRate`` and
+    ``maintAmt`` or ccxt's ``info.cum``), as flat arrays; no tiers, no liquidation."""
+    tiers = cfg.get("leverage_tiers")
+    if tiers is None:
+        tiers = {}
+    if not isinstance(tiers, dict):
+        raise TypeError("config 'leverage_tiers' must be a dict {pair: [tier, ...]}")
+    mins, mmr, amt, starts = [], [], [], [0]
+    for pair in pairs:
+        rows = []
+        for t in tiers.get(pair) or []:
+            try:
+                m_amt = t.get("maintAmt")
+                if m_amt is None:
+                    m_amt = (t.get("info") or {}).get("cum")
+                if m_amt is None:
+                    raise ValueError("maintAmt")
+                rows.append((float(t["minNotional"]), float(t["maintenanceMarginRate"]),
+                             float(m_amt)))
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                raise ValueError(f"leverage_tiers[{pair!r}]: each tier needs minNotional, "
+                                 "maintenanceMarginRate and maintAmt (or info.cum)") from exc
+        rows.sort()
+        if rows and (rows[0][0] != 0 or any(not (0 <= r[1] < 1) for r in rows)):
+            raise ValueError(f"leverage_tiers[{pair!r}]: the first tier must start at "
+                             "notional 0 and maintenance margin rates lie in [0, 1)")
+        for r in rows:
+            mins.append(r[0])
+            mmr.append(r[1])
+            amt.append(r[2])
+        starts.append(starts[-1] + len(rows))
+    return (np.asarray(starts, dtype=np.int64), np.asarray(mins, dtype=np.float64),
+            np.asarray(mmr, dtype=np.float64), np.asarray(amt, dtype=np.float64))
+
+
 def backtest(data, config):
     """Freqtrade's backtest of precomputed signals, in one compiled loop.
 
@@ -314,8 +431,11 @@ def backtest(data, config):
         low, close, enter_long, exit_long`` (optional ``enter_short``, ``exit_short``,
         ``enter_tag``, ``exit_tag``), as
         ``populate_*`` leave them (signals on the candle they were computed on; the shift
-        to the next candle is done here, as Freqtrade does). Missing candles are not filled
-        (Freqtrade's data loader fills them; do so beforehand to match a CLI run).
+        to the next candle is done here, as Freqtrade does). Missing candles are not filled:
+        as in Freqtrade's loop, a pair simply has no row at a missing time (no entry, no
+        exit check, no funding update there) and its next row carries the signals of its
+        previous row. Freqtrade's data loader fills interior gaps (O=H=L=C=previous close,
+        volume 0) before the loop; do so beforehand to match a CLI run.
     :param config: settings spelled as Freqtrade's config/strategy attributes:
         ``timeframe``, ``stoploss``, ``minimal_roi``, ``fee``, ``stake_amount`` (number or
         ``"unlimited"``), ``dry_run_wallet``, ``tradable_balance_ratio``,
@@ -327,8 +447,23 @@ def backtest(data, config):
         ``amount_reserve_percent`` and ``markets`` ``{pair: ccxt market}`` (tick-size
         ``precision.price``/``precision.amount``, ``limits.cost.min``/``limits.amount.min``,
         ``taker``/``maker`` when ``fee`` is absent). Spot (long), or ``trading_mode``
-        ``"futures"`` with ``margin_mode`` ``"isolated"``, ``can_short`` and
-        ``futures_funding_rate`` 0 (funding is not modelled), always at leverage 1.
+        ``"futures"`` with ``margin_mode`` ``"isolated"`` and ``can_short``, always at
+        leverage 1. Futures settings: ``funding_rates`` ``{pair: DataFrame}`` with
+        ``date`` and ``funding_rate`` (or ``open``, as Freqtrade stores them) and
+        ``mark_prices`` ``{pair: DataFrame}`` with ``date`` and ``open``: the frames
+        Freqtrade's loader gives (``funding_rate`` and ``mark`` candles, 1h), joined on
+        the exact date; ``futures_funding_rate`` fills missing leading rates (all rates
+        when a pair has none); a pair absent from either dict pays no funding. Funding
+        (``rate * mark open * amount``, paid by longs and received by shorts for positive
+        rates) accrues from the entry candle's date on, is updated at the entry and on
+        each candle whose time is a multiple of ``funding_fee_timeframe`` (default
+        ``"1h"``), and enters ``profit_abs``/``profit_ratio``, the ROI/trailing/
+        exit_profit_only decisions and the wallet, as in Freqtrade. Without either dict,
+        futures need ``futures_funding_rate`` 0 (no funding). ``leverage_tiers``
+        ``{pair: [{minNotional, maintenanceMarginRate, maintAmt (or info.cum)}]}``
+        (Freqtrade's/ccxt's tier form) and ``liquidation_buffer`` (default 0.05) give
+        each trade Binance's isolated liquidation price (exit reason ``"liquidation"``,
+        checked after the stoploss); without tiers, futures need ``|stoploss| <= 0.5``.
         Settings it does not model (custom callbacks, protections, position adjustment,
         timeframe_detail, leverage, ...) raise ValueError. Prices must lie on the
         market's price tick (else ValueError: Freqtrade's exits may then not fill).
@@ -396,6 +531,17 @@ def _plan(data, config):
         float(can_short),
     ], dtype=np.float64)
     mk = _market_arrays(pairs, markets)
+    futures = cfg.get("trading_mode", "spot") == "futures"
+    if futures:
+        fund_min, fund_val, fund_start = _funding_arrays(pairs, cfg)
+        tier_start, tier_min, tier_mmr, tier_amt = _tier_arrays(pairs, cfg)
+        fparams = np.array([_timeframe_minutes(cfg.get("funding_fee_timeframe", "1h")),
+                            _number(cfg, "liquidation_buffer", 0.05, 0.0, 0.99)])
+    else:
+        fund_min, fund_val = np.zeros(0, np.int64), np.zeros(0)
+        fund_start = tier_start = np.zeros(len(pairs) + 1, np.int64)
+        tier_min = tier_mmr = tier_amt = np.zeros(0)
+        fparams = np.array([0.0, 0.0])
     cat = {k: np.ascontiguousarray(np.concatenate([p[k] for p in parts]))
            for k in ("minutes", "open", "high", "low", "close", "signals")}
     starts = np.zeros(len(pairs) + 1, np.int64)
@@ -410,13 +556,18 @@ def _run(plan, settings, roi_keys, roi_vals):
     trimmed to the trades made. Thread-safe: the output arrays are its own."""
     cap, cat, starts, mk = plan.cap, plan.cat, plan.starts, plan.mk
     pairs, first_min, last_min = plan.pairs, plan.first_min, plan.last_min
+    fund_min, fund_val, fund_start = plan.fund_min, plan.fund_val, plan.fund_start
+    tier_start, tier_min, tier_mmr, tier_amt = (plan.tier_start, plan.tier_min,
+                                                plan.tier_mmr, plan.tier_amt)
+    fparams = plan.fparams
     out_i = np.zeros((cap, 5), np.int64)
-    out_f = np.zeros((cap, 10), np.float64)
+    out_f = np.zeros((cap, 11), np.float64)
     n = _backend.family("backtest").call(
         "run_backtest", cat["minutes"], cat["open"], cat["high"], cat["low"], cat["close"],
         cat["signals"], starts, mk["price_m"], mk["price_p10"], mk["amount_m"],
         mk["amount_p10"], mk["cost_min"], mk["amount_min"], first_min, last_min, settings,
-        roi_keys, roi_vals, out_i, out_f)
+        roi_keys, roi_vals, out_i, out_f, fund_min, fund_val, fund_start, tier_start,
+        tier_min, tier_mmr, tier_amt, fparams)
     n = int(n)
     if n < 0:
         raise ValueError(f"{pairs[-1 - n]}: an order price fell outside its candle; prices "
@@ -431,7 +582,7 @@ def _trades_frame(plan, out_i, out_f):
     import pandas as pd
 
     pairs, frames, cat, starts = plan.pairs, plan.frames, plan.cat, plan.starts
-    fee, stoploss = plan.fee, plan.stoploss
+    fee, stoploss, futures = plan.fee, plan.stoploss, plan.futures
     n = out_i.shape[0]
     pair_i = out_i[:, 0]
     local_open = out_i[:, 1] - starts[pair_i]
@@ -458,8 +609,9 @@ def _trades_frame(plan, out_i, out_f):
     # amount * entry candle open rounded to 8 decimals, re-derived in decimal where a
     # last-bit difference could change the rounding
     amount, open_rate, close_rate = out_f[:, 1], out_f[:, 2], out_f[:, 3]
+    funding = out_f[:, 10]
     profit_abs, _, open_value = _trade_values(amount, open_rate, close_rate, fee, fee,
-                                              is_short)
+                                              is_short, 1.0, funding)
     stake_raw = amount * cat["open"][out_i[:, 1]]
     stake_amount = np.array([round(x, 8) for x in stake_raw.tolist()])
     with localcontext() as ctx:
@@ -483,7 +635,7 @@ def _trades_frame(plan, out_i, out_f):
         "min_rate": out_f[:, 7], "max_rate": out_f[:, 8], "is_open": False,
         "enter_tag": enter_tags, "leverage": 1.0, "is_short": is_short,
         "open_timestamp": o_min * 60_000, "close_timestamp": c_min * 60_000,
-        "funding_fees": 0.0,
+        "funding_fees": funding if futures else 0.0,
     }, columns=RESULT_COLUMNS)
     return df
 
@@ -685,7 +837,7 @@ def _summary(plan, out_i, out_f, balance, days):
     mfam = _backend.family("metrics")
     n = out_i.shape[0]
     profit, _, _ = _trade_values(out_f[:, 1], out_f[:, 2], out_f[:, 3], plan.fee, plan.fee,
-                                 out_i[:, 4])
+                                 out_i[:, 4], 1.0, out_f[:, 10])
     row = dict.fromkeys(SWEEP_COLUMNS, 0.0)
     wins = int(np.count_nonzero(profit > 0))
     losses = int(np.count_nonzero(profit < 0))

@@ -356,3 +356,177 @@ def test_fee_from_markets_when_not_configured(real_candles, tmp_path):
     ours = bt.backtest(data, {**BASE, **config, "markets": markets})
     _assert_same_trades(ours, ft)
     assert (ft["fee_open"] == 0.0025).all()
+
+
+# --- futures: funding fees, liquidation ---------------------------------------------
+
+def _futures_data(real_candles, names, seed, n=2000, p_enter=0.02, p_exit=0.01):
+    rng = np.random.default_rng(seed)
+    data = {}
+    for i, nm in enumerate(names):
+        df = _signals(real_candles[f"{nm}_BTC-5m"], seed + i, n, p_enter=p_enter,
+                      p_exit=p_exit, tags=True)
+        df["enter_short"] = (rng.random(len(df)) < p_enter).astype(int)
+        df["exit_short"] = (rng.random(len(df)) < p_exit).astype(int)
+        data[f"{nm}/USDT:USDT"] = df
+    return data
+
+
+def _funding_frames(data, seed, drop_lead=0, drop_some=0):
+    """Hourly funding rates of both signs and hourly mark candles near the pair's price."""
+    rng = np.random.default_rng(seed)
+    rates, marks = {}, {}
+    for pair, df in data.items():
+        hours = pd.date_range(df["date"].iloc[0].floor("h"), df["date"].iloc[-1], freq="1h")
+        price = df.set_index("date")["close"].reindex(hours, method="ffill").bfill()
+        mark = np.round(price.to_numpy() * (1 + rng.normal(0, 0.002, len(hours))), 8)
+        marks[pair] = pd.DataFrame({"date": hours, "open": mark, "high": mark, "low": mark,
+                                    "close": mark})
+        fr = pd.DataFrame({"date": hours,
+                           "funding_rate": np.round(rng.normal(2e-4, 8e-4, len(hours)), 6)})
+        keep = np.ones(len(fr), bool)
+        keep[:drop_lead] = False
+        if drop_some:
+            keep[rng.choice(np.arange(drop_lead, len(fr)), drop_some, replace=False)] = False
+        rates[pair] = fr[keep].reset_index(drop=True)
+    return rates, marks
+
+
+FUNDING_CASES = {
+    "inner_join_gaps": ({"minimal_roi": {"0": 0.03, "120": 0.01}, "stoploss": -0.04}, {},
+                        {"drop_some": 5}),
+    "default_rate_fills_lead": (
+        {"minimal_roi": {"0": 0.02}, "stoploss": -0.03, "futures_funding_rate": 0.0005,
+         "trailing_stop": True, "trailing_stop_positive": 0.004,
+         "trailing_stop_positive_offset": 0.008, "exit_profit_only": True,
+         "stake_amount": "unlimited"},
+        {}, {"drop_lead": 6}),
+    "no_funding_rates_default_rate": (
+        {"minimal_roi": {"0": 0.05, "60": 0.002}, "stoploss": -0.05,
+         "futures_funding_rate": -0.001, "ignore_roi_if_entry_signal": True},
+        {"no_rates": True}, {}),
+}
+
+
+@pytest.mark.parametrize("case", list(FUNDING_CASES))
+def test_funding_fees_match_freqtrade(case, real_candles, tmp_path):
+    config, opts, frame_kw = FUNDING_CASES[case]
+    data = _futures_data(real_candles, ["ETH", "LTC", "ADA"], len(case))
+    rates, marks = _funding_frames(data, len(case), **frame_kw)
+    if opts.get("no_rates"):
+        rates = {}
+    del marks["ADA/USDT:USDT"]  # no mark candles: no funding for that pair
+    base = {k: v for k, v in FUTURES.items() if k != "futures_funding_rate"}  # None: join
+    config = {**base, **config, "funding_rates": rates, "mark_prices": marks}
+    markets = make_markets(list(data))
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    paid = ft["funding_fees"].to_numpy()
+    assert (paid > 0).any() and (paid < 0).any() and len(ft) > 10
+    assert (ft.loc[ft["pair"] == "ADA/USDT:USDT", "funding_fees"] == 0).all()
+
+
+def _trending(n, seed, drift, tick=0.01, start=100.0):
+    """5m candles with a strong trend (and a few gaps) so that leveraged-out trades run far
+    against themselves; on the ``tick`` grid."""
+    rng = np.random.default_rng(seed)
+    waves = np.where((np.arange(n) // 150) % 2 == 0, 1.0, -1.0)  # trend up/down by turns
+    steps = rng.normal(0, 0.01, n) + drift * waves
+    close = np.round(start * np.exp(np.cumsum(steps)), 2)
+    open_ = np.round(np.r_[close[0], close[:-1]] * (1 + rng.normal(0, 0.003, n)), 2)
+    jumps = rng.integers(5, n, 6)
+    open_[jumps] = np.round(open_[jumps] * (1 + 8 * drift * waves[jumps]), 2)
+    high = np.round(np.maximum(open_, close) + rng.random(n) * close * 0.004, 2)
+    low = np.round(np.maximum(np.minimum(open_, close) - rng.random(n) * close * 0.004, tick),
+                   2)
+    dates = pd.date_range("2021-03-01", periods=n, freq="5min", tz="UTC")
+    df = pd.DataFrame({"date": dates, "open": open_, "high": high, "low": low, "close": close,
+                       "volume": 1.0})
+    # enter along the trend's first leg against it: shorts on rises, longs on falls
+    df["enter_long"] = ((rng.random(n) < 0.05) & (drift * waves <= 0)).astype(int)
+    df["exit_long"] = (rng.random(n) < 0.003).astype(int)
+    df["enter_short"] = ((rng.random(n) < 0.05) & (drift * waves >= 0)).astype(int)
+    df["exit_short"] = (rng.random(n) < 0.003).astype(int)
+    return df
+
+
+TIERS = [  # Freqtrade's parsed tier form; the second tier has a maintenance amount
+    {"minNotional": 0.0, "maxNotional": 50.0, "maintenanceMarginRate": 0.01,
+     "maxLeverage": 50.0, "maintAmt": 0.0},
+    {"minNotional": 50.0, "maxNotional": 1e9, "maintenanceMarginRate": 0.025,
+     "maxLeverage": 20.0, "maintAmt": 0.75},
+]
+
+
+@pytest.mark.parametrize("stake", [40.0, 100.0])
+def test_liquidation_matches_freqtrade(stake, tmp_path):
+    data = {"UP/USDT:USDT": _trending(900, 1, 0.006),
+            "DOWN/USDT:USDT": _trending(900, 2, -0.025),
+            "SWING/USDT:USDT": _trending(900, 3, 0.0)}
+    config = {**FUTURES, "minimal_roi": {"0": 5.0}, "stoploss": -0.99,
+              "stake_amount": stake, "dry_run_wallet": 1000.0, "max_open_trades": 3,
+              "leverage_tiers": {p: TIERS for p in data}, "liquidation_buffer": 0.04}
+    markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    liq = ft[ft["exit_reason"] == "liquidation"]
+    assert liq["is_short"].any() and (~liq["is_short"]).any()
+
+
+def _with_gaps(df, seed, n_gaps=8, flat=(300, 340)):
+    """Drop random blocks of candles (a pair simply has no row then) and flatten a stretch
+    (open = high = low = close)."""
+    rng = np.random.default_rng(seed)
+    df = df.copy()
+    a, b = flat
+    df.loc[a:b, ["open", "high", "low"]] = df.loc[a, "close"]
+    df.loc[a:b, "close"] = df.loc[a, "close"]
+    keep = np.ones(len(df), bool)
+    for start in rng.integers(1, len(df) - 30, n_gaps):
+        keep[start:start + rng.integers(1, 25)] = False
+    return df[keep].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("futures", [False, True])
+def test_gaps_and_flat_stretches_match_freqtrade(futures, tmp_path):
+    data = {}
+    for i, pair in enumerate(("AAA/USDT", "BBB/USDT", "CCC/USDT", "DDD/USDT")):
+        df = _trending(900, 10 + i, 0.0)
+        if not futures:
+            df["enter_short"] = df["exit_short"] = 0
+            df["enter_long"] = (np.random.default_rng(i).random(len(df)) < 0.06).astype(int)
+        data[pair + (":USDT" if futures else "")] = _with_gaps(df, i)
+    data[list(data)[1]] = data[list(data)[1]].iloc[40:].reset_index(drop=True)  # starts late
+    config = {"minimal_roi": {"0": 0.03, "30": 0.01, "120": 0}, "stoploss": -0.02,
+              "trailing_stop": True, "trailing_stop_positive": 0.01,
+              "trailing_stop_positive_offset": 0.015, "stake_amount": 100.0,
+              "dry_run_wallet": 1000.0, "max_open_trades": 3}
+    if futures:
+        rates, marks = _funding_frames(data, 5)
+        config = {**{k: v for k, v in FUTURES.items() if k != "futures_funding_rate"},
+                  **config, "funding_rates": rates, "mark_prices": marks,
+                  "leverage_tiers": {p: TIERS for p in data}}
+    markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    assert len(ft) > 20 and {"roi", "stop_loss", "trailing_stop_loss"} <= set(ft["exit_reason"])
+    if futures:
+        assert (ft["funding_fees"] != 0).any()

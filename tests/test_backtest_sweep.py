@@ -132,18 +132,22 @@ def test_random_sets_equal_metrics_of_each_backtest(real_candles, seed, n_sets, 
 
 def test_timerange_startup_shorts_and_no_trades(real_candles):
     data = _data(real_candles, PAIRS[:3], n=1200, seed=4, short=True)
+    # hourly mark candles and a default funding rate: every open futures trade pays
+    marks = {pair: df.iloc[::12][["date", "open"]].reset_index(drop=True)
+             for pair, df in data.items()}
     config = {**BASE, "trading_mode": "futures", "margin_mode": "isolated",
-              "can_short": True, "futures_funding_rate": 0, "startup_candle_count": 20,
-              "timerange": "-20180111", "stake_amount": "unlimited",
-              "markets": make_markets(list(data))}
+              "can_short": True, "futures_funding_rate": 0.0005, "mark_prices": marks,
+              "startup_candle_count": 20, "timerange": "-20180111",
+              "stake_amount": "unlimited", "markets": make_markets(list(data))}
     params = [{"stoploss": -0.02}, {"minimal_roi": {"0": 0.01, "10": 0.002}},
               {"stoploss": -0.3, "trailing_stop": True, "trailing_stop_positive": 0.01}]
     got = bt.sweep(data, config, params, threads=2)
     stop = pd.Timestamp("2018-01-11", tz="UTC")
     firsts = [df["date"].iloc[20] for df in data.values()]
     lasts = [df.loc[df["date"] <= stop, "date"].iloc[-1] for df in data.values()]
-    _assert_rows(got, [bt.backtest(data, {**config, **p}) for p in params], min(firsts),
-                 max(lasts))
+    frames = [bt.backtest(data, {**config, **p}) for p in params]
+    assert all((f["funding_fees"] != 0).any() and f["is_short"].any() for f in frames)
+    _assert_rows(got, frames, min(firsts), max(lasts))
     assert got["trades"].min() > 5
     # no entry signals at all: Freqtrade's zero report
     quiet = {k: v.assign(enter_long=0, enter_short=0) for k, v in data.items()}

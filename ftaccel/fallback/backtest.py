@@ -56,6 +56,7 @@ REASON_STOP_LOSS = 2
 REASON_TRAILING = 3
 REASON_EXIT_SIGNAL = 4
 REASON_FORCE_EXIT = 5
+REASON_LIQUIDATION = 6
 
 # settings vector layout (see ftaccel.backtest.backtest)
 S_FEE, S_STOPLOSS, S_STAKE, S_WALLET, S_RATIO, S_MAX_OPEN = 0, 1, 2, 3, 4, 5
@@ -68,8 +69,11 @@ N_SETTINGS = 19
 OI_PAIR, OI_OPEN_ROW, OI_CLOSE_ROW, OI_REASON, OI_SHORT = 0, 1, 2, 3, 4
 N_OUT_I = 5
 (OF_STAKE, OF_AMOUNT, OF_OPEN_RATE, OF_CLOSE_RATE, OF_INIT_STOP, OF_STOP, OF_STOP_PCT,
- OF_MIN, OF_MAX, OF_OPEN_VALUE) = range(10)
-N_OUT_F = 10
+ OF_MIN, OF_MAX, OF_OPEN_VALUE, OF_FUNDING) = range(11)
+N_OUT_F = 11
+
+# futures parameters (``fparams`` of run_backtest)
+FP_FUND_TF, FP_LIQ_BUFFER = 0, 1
 
 
 def to_tick(x, m, p10, mode):
@@ -110,9 +114,55 @@ def profit_ratio(amount, rate, fee, open_value, short):
     return round8(close_value / open_value - 1.0)
 
 
+def profit_ratio_f(amount, rate, fee, open_value, short, funding):
+    """``calc_profit_ratio`` at leverage 1 with the trade's signed ``funding_fees``."""
+    close_value = amount * rate
+    if short:
+        close_value = (close_value + close_value * fee) - funding
+        return round8(1.0 - close_value / open_value)
+    close_value = (close_value - close_value * fee) + funding
+    return round8(close_value / open_value - 1.0)
+
+
+def funding_upto(fund_minutes, fund_value, ptr, end, now, amount, total):
+    """Add the funding rows ``ptr:end`` dated at or before ``now`` to ``total`` (in row
+    order, as Freqtrade's ``sum``); returns the next row and the new total."""
+    while ptr < end and fund_minutes[ptr] <= now:
+        total = total + fund_value[ptr] * amount
+        ptr += 1
+    return ptr, total
+
+
+def signed_funding(total, short):
+    """Freqtrade's ``funding_fees`` from the summed ``rate * mark * amount``: paid by
+    longs (negative) and received by shorts when rates are positive; NaN counts as 0."""
+    if total != total:
+        return 0.0
+    return total if short else -total
+
+
+def liquidation_price(p, stake, amount, open_rate, short, tier_start, tier_min, tier_mmr,
+                      tier_amt, buffer, pm, pp):
+    """Isolated-margin liquidation price at leverage 1 (Binance's formula, maintenance
+    tier by notional = stake), moved toward the entry by ``buffer`` and rounded to the
+    tick; 0 = none."""
+    k = tier_start[p + 1] - 1
+    while k >= tier_start[p] and stake < tier_min[k]:
+        k -= 1
+    if k < tier_start[p]:
+        return 0.0
+    side = -1.0 if short else 1.0
+    liq = ((stake + tier_amt[k]) - side * amount * open_rate) / (
+        (amount * tier_mmr[k]) - side * amount)
+    buf = abs(open_rate - liq) * buffer
+    liq = liq - buf if short else liq + buf
+    return to_tick(max(liq, 0.0), pm, pp, 0)
+
+
 def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m, price_p10,
                  amount_m, amount_p10, cost_min, amount_min, start_minute, end_minute,
-                 settings, roi_minutes, roi_ratios, out_i, out_f):
+                 settings, roi_minutes, roi_ratios, out_i, out_f, fund_minutes, fund_value,
+                 fund_start, tier_start, tier_min, tier_mmr, tier_amt, fparams):
     """Freqtrade's backtest loop (long, and short when ``S_CAN_SHORT``; leverage 1) over all
     pairs at once.
 
@@ -124,6 +174,13 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
     written to ``out_i``/``out_f`` in closing order (force exits last). Returns the
     trade count, or ``-1 - pair`` when an order price falls outside its candle (price
     data finer than the market's price precision).
+
+    Futures: pair ``p``'s funding rows ``fund_start[p]:fund_start[p + 1]`` (dates in
+    ``fund_minutes``, ``rate * mark open`` in ``fund_value``) are charged as Freqtrade's
+    Backtesting does (from the entry, updated at the entry fill and at each visited candle
+    whose time is a multiple of ``fparams[FP_FUND_TF]`` minutes); maintenance tiers
+    ``tier_start[p]:tier_start[p + 1]`` (ascending ``tier_min`` notional, ``tier_mmr``,
+    ``tier_amt``) give the liquidation price (none when the pair has no tiers).
     """
     n_pairs = pair_start.shape[0] - 1
     fee = settings[S_FEE]
@@ -173,6 +230,12 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
     t_trailing = np.zeros(n_pairs, np.bool_)
     t_min = np.zeros(n_pairs)
     t_max = np.zeros(n_pairs)
+    t_fptr = np.zeros(n_pairs, np.int64)
+    t_fsum = np.zeros(n_pairs)
+    t_fund = np.zeros(n_pairs)
+    t_liq = np.zeros(n_pairs)
+    fund_tf = np.int64(fparams[FP_FUND_TF])
+    liq_buffer = fparams[FP_LIQ_BUFFER]
     total_profit = 0.0
     n_out = 0
 
@@ -285,9 +348,29 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
                             t_trailing[p] = False
                             t_min[p] = rate
                             t_max[p] = rate
+                            # funding from the entry (the fill counts the row at its date)
+                            f0 = fund_start[p]
+                            f1 = fund_start[p + 1]
+                            fp = f0 + np.searchsorted(fund_minutes[f0:f1], minutes[r])
+                            fp, fsum = funding_upto(fund_minutes, fund_value, fp, f1,
+                                                    minutes[r], amount, 0.0)
+                            t_fptr[p] = fp
+                            t_fsum[p] = fsum
+                            t_fund[p] = signed_funding(fsum, short)
+                            t_liq[p] = liquidation_price(p, t_stake[p], amount, rate, short,
+                                                         tier_start, tier_min, tier_mmr,
+                                                         tier_amt, liq_buffer, price_m[p],
+                                                         price_p10[p])
 
                 # -- exit
                 if has_trade[p]:
+                    if fund_tf > 0 and now % fund_tf == 0:
+                        fp, fsum = funding_upto(fund_minutes, fund_value, t_fptr[p],
+                                                fund_start[p + 1], now, t_amount[p],
+                                                t_fsum[p])
+                        t_fptr[p] = fp
+                        t_fsum[p] = fsum
+                        t_fund[p] = signed_funding(fsum, t_short[p])
                     closed = _check_exit(p, r, now, sig, o, h, lo, close[r], fee, stoploss,
                                          use_exit, profit_only, profit_offset, ignore_roi,
                                          trailing, tsp, tsp_set, has_tsp, tsp_offset,
@@ -295,7 +378,7 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
                                          price_m[p], price_p10[p], t_row, t_open_min, t_short,
                                          t_amount, t_rate, t_stake, t_value, t_stop,
                                          t_stop_pct, t_init_stop, t_trailing, t_min, t_max,
-                                         out_i, out_f, n_out)
+                                         out_i, out_f, n_out, t_fund, t_liq)
                     if closed < 0:
                         return -1 - p
                     if closed > 0:
@@ -323,6 +406,7 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
         rate = to_tick(open_[r], price_m[p], price_p10[p], 0)
         if not (low[r] <= rate <= high[r]):
             return -1 - p
+        out_f[n_out, OF_FUNDING] = t_fund[p]
         _record(out_i, out_f, n_out, p, t_row[p], r, REASON_FORCE_EXIT, t_short[p],
                 t_stake[p], t_amount[p], t_rate[p], rate, t_init_stop[p], t_stop[p],
                 t_stop_pct[p], t_min[p], t_max[p], t_value[p])
@@ -337,9 +421,9 @@ def _last_profit(out_f, n, fee, short):
     value = out_f[n, OF_OPEN_VALUE]
     close_value = amount * out_f[n, OF_CLOSE_RATE]
     if short:
-        close_value = close_value + close_value * fee
+        close_value = (close_value + close_value * fee) - out_f[n, OF_FUNDING]
         return round8(value - close_value)
-    close_value = close_value - close_value * fee
+    close_value = (close_value - close_value * fee) + out_f[n, OF_FUNDING]
     return round8(close_value - value)
 
 
@@ -347,7 +431,7 @@ def _check_exit(p, r, now, sig, o, h, lo, c, fee, stoploss, use_exit, profit_onl
                 profit_offset, ignore_roi, trailing, tsp, tsp_set, has_tsp, tsp_offset,
                 only_offset, tf, roi_minutes, roi_ratios, n_roi, pm, pp, t_row, t_open_min,
                 t_short, t_amount, t_rate, t_stake, t_value, t_stop, t_stop_pct, t_init_stop,
-                t_trailing, t_min, t_max, out_i, out_f, n_out):
+                t_trailing, t_min, t_max, out_i, out_f, n_out, t_fund, t_liq):
     """One candle of Freqtrade's exit checks for pair ``p``'s open trade.
 
     Writes the trade to output row ``n_out`` and returns 1 when it closes, 0 when it stays
@@ -356,7 +440,8 @@ def _check_exit(p, r, now, sig, o, h, lo, c, fee, stoploss, use_exit, profit_onl
     short = t_short[p]
     amount = t_amount[p]
     value = t_value[p]
-    profit_best = profit_ratio(amount, lo if short else h, fee, value, short)
+    funding = t_fund[p]
+    profit_best = profit_ratio_f(amount, lo if short else h, fee, value, short, funding)
     t_max[p] = max(h, t_max[p])
     t_min[p] = min(lo, t_min[p])
     if short:
@@ -401,8 +486,11 @@ def _check_exit(p, r, now, sig, o, h, lo, c, fee, stoploss, use_exit, profit_onl
             roi_hit = profit_best > roi
     exit_hit = use_exit and exit_any and not enter_any
     if exit_hit and profit_only:
-        exit_hit = profit_ratio(amount, o, fee, value, short) > profit_offset
+        exit_hit = profit_ratio_f(amount, o, fee, value, short, funding) > profit_offset
     gapped = stop < lo if short else stop > h
+    liq = t_liq[p]
+    liq_hit = (not stop_hit and liq > 0.0
+               and (liq <= h if short else liq >= lo))
 
     reason = 0
     rate = 0.0
@@ -412,19 +500,24 @@ def _check_exit(p, r, now, sig, o, h, lo, c, fee, stoploss, use_exit, profit_onl
     elif stop_hit and not t_trailing[p]:
         reason = REASON_STOP_LOSS
         rate = o if gapped else stop
+    elif liq_hit:
+        reason = REASON_LIQUIDATION
+        rate = o if (liq < lo if short else liq > h) else liq
     if reason == 0 and roi_hit:
         if roi == -1.0 and roi_key % tf == 0:
             reason = REASON_ROI
             rate = o
         else:
             if short:
-                alpha = amount + amount * fee
-                target = ((1.0 - roi) * value) / alpha
+                beta = 0.0 - funding
+                alpha = ((amount + amount * fee) - funding) - beta
+                target = ((1.0 - roi) * value - beta) / alpha
                 new_step = o < target
                 red = dur == 0 and o < c and t_rate[p] > o and target < c
             else:
-                alpha = amount - amount * fee
-                target = ((1.0 + roi) * value) / alpha
+                beta = 0.0 + funding
+                alpha = ((amount - amount * fee) + funding) - beta
+                target = ((1.0 + roi) * value - beta) / alpha
                 new_step = o > target
                 red = dur == 0 and o > c and t_rate[p] < o and target > c
             if dur > 0 and dur == roi_key and roi_key % tf == 0 and new_step:
@@ -457,6 +550,7 @@ def _check_exit(p, r, now, sig, o, h, lo, c, fee, stoploss, use_exit, profit_onl
     rate = to_tick(rate, pm, pp, 0)
     if not (lo <= rate <= h):
         return -1
+    out_f[n_out, OF_FUNDING] = funding
     _record(out_i, out_f, n_out, p, t_row[p], r, reason, short, t_stake[p], amount,
             t_rate[p], rate, t_init_stop[p], stop, t_stop_pct[p], t_min[p], t_max[p], value)
     return 1
