@@ -327,3 +327,32 @@ def test_trade_profit_bad_input():
         bt.trade_profit(1.0, 1.0, "1", 0.001, 0.001)
     with pytest.raises(ValueError, match="1-dimensional"):
         bt.trade_profit(np.ones((2, 2)), 1.0, 1.0, 0.001, 0.001)
+
+
+def test_backtest_kernel_releases_the_gil(real_candles):
+    """sweep's thread pool only helps if run_backtest frees the GIL: while a thread runs
+    it, the main thread keeps spinning about as fast as alone."""
+    import threading
+    import time
+
+    data = _data(real_candles, PAIRS, n=5000, seed=1)
+    plan = bt._plan(data, {**BASE, "max_open_trades": -1, "markets": make_markets(list(data))})
+    done = threading.Event()
+
+    def kernel():
+        for _ in range(10):
+            bt._run(plan, plan.settings, plan.roi_keys, plan.roi_vals)
+        done.set()
+
+    thread = threading.Thread(target=kernel)
+    ticks = 0
+    start = time.perf_counter()
+    thread.start()
+    while not done.is_set():
+        ticks += 1
+    thread.join()
+    elapsed = time.perf_counter() - start
+    t1, alone = time.perf_counter(), 0
+    while time.perf_counter() - t1 < elapsed:
+        alone += 1
+    assert ticks > 0.2 * alone, (ticks, alone)
