@@ -94,7 +94,9 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
     ``date`` and ``funding_rate`` / ``open``}) are written as Freqtrade's 1h
     ``funding_rate`` / ``mark`` candle files and loaded by Backtesting's own loader, and
     ``config["leverage_tiers"]`` ({pair: [tier]}, Freqtrade's parsed form) replaces the
-    exchange's maintenance tiers of those pairs.
+    exchange's maintenance tiers of those pairs. Price ticks come from the candles as in
+    a CLI run (``Backtesting.load_bt_data``) unless ``config["tick_size_from_data"]`` is
+    False (then the markets' ``precision.price`` applies).
     ``timings["loop_s"]`` / ``["loop_cpu_s"]``, when a dict is given, get the wall / CPU
     time of ``Backtesting.backtest`` alone (the signal loop, as hyperopt runs it).
     """
@@ -139,6 +141,7 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
     funding = config.pop("funding_rates", None)
     marks = config.pop("mark_prices", None)
     tiers = config.pop("leverage_tiers", None)
+    ticks_from_data = config.pop("tick_size_from_data", True)
     cfg.update(copy.deepcopy(config))
     if cfg.get("fee") is None:  # fee from the markets, as without a configured fee
         cfg.pop("fee", None)
@@ -161,6 +164,11 @@ def run_freqtrade(data: dict[str, pd.DataFrame], config: dict, markets: dict,
         startup = int(cfg.get("startup_candle_count", 0))
         bt.strategylist[0].startup_candle_count = bt.required_startup = startup
         bt._set_strategy(bt.strategylist[0])
+        if ticks_from_data:  # as Backtesting.load_bt_data: price ticks from the candles
+            from freqtrade.data.btanalysis import get_tick_size_over_time
+            bt.price_pair_prec = {
+                p: get_tick_size_over_time(df[["date", "open", "high", "low", "close"]].copy())
+                for p, df in data.items()}
         frames = {p: df[["date", "open", "high", "low", "close", "volume"]].copy()
                   for p, df in data.items()}
         from freqtrade.configuration import TimeRange

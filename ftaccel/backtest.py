@@ -314,6 +314,56 @@ def _market_arrays(pairs, markets):
     return cols
 
 
+def _decimals(x):
+    """Decimals of each price printed with 14 significant digits, trailing zeros dropped
+    (Freqtrade's ``get_tick_size_over_time`` count); NaN for whole numbers."""
+    x = np.asarray(x, dtype=np.float64)
+    out = np.full(x.shape, np.nan)
+    ok = np.isfinite(x) & (x > 0)
+    v = x[ok]
+    scale = 13 - np.floor(np.log10(v)).astype(np.int64)
+    m = np.rint(v * 10.0 ** scale)
+    for _ in range(2):  # log10 may be off by one next to powers of ten
+        hi, lo = m >= 1e14, m < 1e13
+        scale = scale - hi + lo
+        m = np.where(hi | lo, np.rint(v * 10.0 ** scale), m)
+    m = m.astype(np.int64)
+    dec = scale.copy()
+    for _ in range(15):
+        z = (m % 10 == 0) & (dec > 0)
+        m = np.where(z, m // 10, m)
+        dec = np.where(z, dec - 1, dec)
+    out[ok] = np.where(dec > 0, dec, np.nan)
+    return out
+
+
+def _row_ticks(pairs, frames, parts):
+    """Per kernel row, the price tick Freqtrade's backtest gives a trade entered there:
+    ``10**-d`` with ``d`` the most decimals of any O/H/L/C in the candle's calendar month
+    (UTC) of the pair's whole frame, the previous month's when a month has none; 0 where
+    no month so far has decimals (the market tick applies)."""
+    ticks_m, ticks_p10 = [], []
+    for pair, (df, lo), part in zip(pairs, frames, parts):
+        n = len(part["open"])
+        minutes = _minutes(df["date"], pair)
+        dec = _decimals(df["open"].to_numpy(dtype=np.float64))
+        for col in ("high", "low", "close"):
+            dec = np.fmax(dec, _decimals(df[col].to_numpy(dtype=np.float64)))
+        month = minutes.astype("datetime64[m]").astype("datetime64[M]").astype(np.int64)
+        idx = month - month.min()
+        per_month = np.full(int(idx.max()) + 1, np.nan)
+        np.fmax.at(per_month, idx, dec)
+        valid = ~np.isnan(per_month)
+        last = np.maximum.accumulate(np.where(valid, np.arange(len(per_month)), -1))
+        filled = np.where(last >= 0, per_month[np.maximum(last, 0)], np.nan)
+        rows = filled[idx][lo + 1: lo + 1 + n]
+        have = ~np.isnan(rows)
+        ticks_m.append(np.where(have, 1.0, 0.0))
+        ticks_p10.append(np.where(have, 10.0 ** np.nan_to_num(rows), 1.0))
+    return (np.ascontiguousarray(np.concatenate(ticks_m)),
+            np.ascontiguousarray(np.concatenate(ticks_p10)))
+
+
 def _frame_minutes(df, what, ceil=False):
     """A frame's ``date`` column as minutes since the epoch (``ceil``: round sub-minute
     dates up, which keeps ``date <= T`` and ``date >= T`` exact for whole-minute ``T``)."""
@@ -465,8 +515,14 @@ def backtest(data, config):
         each trade Binance's isolated liquidation price (exit reason ``"liquidation"``,
         checked after the stoploss); without tiers, futures need ``|stoploss| <= 0.5``.
         Settings it does not model (custom callbacks, protections, position adjustment,
-        timeframe_detail, leverage, ...) raise ValueError. Prices must lie on the
-        market's price tick (else ValueError: Freqtrade's exits may then not fill).
+        timeframe_detail, leverage, ...) raise ValueError. Price tick: as in a Freqtrade
+        CLI backtest, ``tick_size_from_data`` (default True) rounds a trade's prices
+        (open rate, stops, exit and liquidation prices) to ``10**-d``, ``d`` the most
+        decimals (14 significant digits) of any O/H/L/C in the calendar month of its entry
+        (the previous month's when a month has only whole numbers, the market's
+        ``precision.price`` before any); False uses the market's tick throughout. An exit
+        price that rounds to outside its candle (prices finer than the tick) would leave
+        Freqtrade with an open limit order, which is not modelled: ValueError.
     :return: trades DataFrame with Freqtrade's backtest result columns (without
         ``orders``), in Freqtrade's order (closing order, trades still open at the end
         force-exited last, ``is_open`` False as Freqtrade reports them). Freqtrade values
@@ -548,6 +604,10 @@ def _plan(data, config):
     starts[1:] = np.cumsum([len(p["open"]) for p in parts])
     # a trade needs an entry row; a reversal adds a second trade on the same row
     cap = max(2 * int(np.count_nonzero(cat["signals"] & (1 | 16))), 1)
+    if _flag(cfg, "tick_size_from_data", True):
+        tick_m, tick_p10 = _row_ticks(pairs, frames, parts)
+    else:
+        tick_m, tick_p10 = np.zeros(len(cat["open"])), np.ones(len(cat["open"]))
     return SimpleNamespace(**locals())
 
 
@@ -562,16 +622,19 @@ def _run(plan, settings, roi_keys, roi_vals):
     fparams = plan.fparams
     out_i = np.zeros((cap, 5), np.int64)
     out_f = np.zeros((cap, 11), np.float64)
+    tick_m, tick_p10 = plan.tick_m, plan.tick_p10
     n = _backend.family("backtest").call(
         "run_backtest", cat["minutes"], cat["open"], cat["high"], cat["low"], cat["close"],
         cat["signals"], starts, mk["price_m"], mk["price_p10"], mk["amount_m"],
         mk["amount_p10"], mk["cost_min"], mk["amount_min"], first_min, last_min, settings,
         roi_keys, roi_vals, out_i, out_f, fund_min, fund_val, fund_start, tier_start,
-        tier_min, tier_mmr, tier_amt, fparams)
+        tier_min, tier_mmr, tier_amt, fparams, tick_m, tick_p10)
     n = int(n)
     if n < 0:
-        raise ValueError(f"{pairs[-1 - n]}: an order price fell outside its candle; prices "
-                         "finer than the market's price precision are not supported")
+        raise ValueError(f"{pairs[-1 - n]}: an exit price rounded to the price tick fell "
+                         "outside its candle, so Freqtrade would leave a limit order open "
+                         "(not modelled by ftaccel.backtest); prices finer than the tick "
+                         "occur only with tick_size_from_data False or whole-number months")
     return out_i[:n], out_f[:n]
 
 

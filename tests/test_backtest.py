@@ -318,11 +318,64 @@ def test_unsupported_settings_raise(real_candles):
 def test_prices_off_the_market_grid_raise(real_candles):
     df = _signals(real_candles["ETH_BTC-5m"], 0, 500, p_enter=0.3, p_exit=0.5)
     for c in ("open", "high", "low", "close"):
-        df[c] = df[c] + 1e-9 / 3  # finer than the 1e-8 tick: exits may not fill in Freqtrade
+        df[c] = (df[c] + 3e-9).round(9)  # finer than the 1e-8 market tick
     df["open"] = df["low"]  # an exit at the open rounds to below the candle
-    with pytest.raises(ValueError, match="precision"):
-        bt.backtest({"ETH/BTC": df}, {**BASE, "stoploss": -0.01, "minimal_roi": {"0": 0.001},
-                                      "markets": make_markets(["ETH/BTC"])})
+    config = {**BASE, "stoploss": -0.01, "minimal_roi": {"0": 0.001},
+              "markets": make_markets(["ETH/BTC"])}
+    with pytest.raises(ValueError, match="limit order"):
+        bt.backtest({"ETH/BTC": df}, {**config, "tick_size_from_data": False})
+    assert len(bt.backtest({"ETH/BTC": df}, config)) > 10  # data ticks (1e-9): all fill
+
+
+def _coarse(n, seed, start, decimals, month_digits=None, month=2):
+    """Candles priced near ``start`` with ``decimals`` decimals (``month_digits``: one
+    calendar ``month`` printed with fewer decimals, or with whole numbers only)."""
+    rng = np.random.default_rng(seed)
+    close = start * np.exp(np.cumsum(rng.normal(0, 0.004, n)))
+    open_ = np.r_[close[0], close[:-1]] * (1 + rng.normal(0, 0.001, n))
+    high = np.maximum(open_, close) * (1 + rng.random(n) * 0.003)
+    low = np.minimum(open_, close) * (1 - rng.random(n) * 0.003)
+    dates = pd.date_range("2021-01-30", periods=n, freq="1h", tz="UTC")
+    df = pd.DataFrame({"date": dates, "open": open_, "high": high, "low": low, "close": close,
+                       "volume": 1.0})
+    digits = np.full(n, decimals)
+    if month_digits is not None:
+        digits[dates.month == month] = month_digits
+    for c in ("open", "high", "low", "close"):
+        df[c] = [round(v, int(d)) for v, d in zip(df[c], digits)]
+    df["high"] = df[["open", "high", "low", "close"]].max(axis=1)
+    df["low"] = df[["open", "high", "low", "close"]].min(axis=1)
+    df["enter_long"] = (rng.random(n) < 0.08).astype(int)
+    df["exit_long"] = (rng.random(n) < 0.05).astype(int)
+    return df
+
+
+def test_price_ticks_from_the_candles_match_freqtrade(tmp_path):
+    # market tick 0.01 on 0.123456-priced candles: Freqtrade rounds prices to the tick its
+    # candles show per calendar month (1e-6 here, 1e-4 in a coarser month), not the market's
+    data = {"AAA/USDT": _coarse(2000, 1, 0.123456, 6, month_digits=4),
+            "BBB/USDT": _coarse(2000, 2, 57.3, 3, month_digits=0, month=1),
+            "CCC/USDT": _coarse(2000, 3, 1.5, 7)}
+    config = {"minimal_roi": {"0": 0.011, "600": 0.004}, "stoploss": -0.013,
+              "trailing_stop": True, "trailing_stop_positive": 0.003,
+              "trailing_stop_positive_offset": 0.006, "stake_amount": 100.0,
+              "dry_run_wallet": 1000.0, "max_open_trades": 3, "timeframe": "1h"}
+    markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
+    markets["BBB/USDT"]["precision"]["price"] = 0.5  # its first, whole-number month uses it
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    aaa = ft[ft["pair"] == "AAA/USDT"]
+    feb = aaa["open_date"].dt.month == 2
+    assert feb.any() and (~feb).any() and len(ft) > 30
+    # rounded to 1e-4 in February, to 1e-6 otherwise (never to the market's 0.01)
+    assert (np.round(aaa.loc[feb, "stop_loss_abs"], 4) == aaa.loc[feb, "stop_loss_abs"]).all()
+    assert (np.round(aaa.loc[~feb, "stop_loss_abs"], 4) != aaa.loc[~feb, "stop_loss_abs"]).any()
 
 
 def test_pairs_starting_late_and_ending_early(real_candles, tmp_path):

@@ -162,7 +162,8 @@ def liquidation_price(p, stake, amount, open_rate, short, tier_start, tier_min, 
 def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m, price_p10,
                  amount_m, amount_p10, cost_min, amount_min, start_minute, end_minute,
                  settings, roi_minutes, roi_ratios, out_i, out_f, fund_minutes, fund_value,
-                 fund_start, tier_start, tier_min, tier_mmr, tier_amt, fparams):
+                 fund_start, tier_start, tier_min, tier_mmr, tier_amt, fparams,
+                 row_tick_m, row_tick_p10):
     """Freqtrade's backtest loop (long, and short when ``S_CAN_SHORT``; leverage 1) over all
     pairs at once.
 
@@ -181,6 +182,9 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
     whose time is a multiple of ``fparams[FP_FUND_TF]`` minutes); maintenance tiers
     ``tier_start[p]:tier_start[p + 1]`` (ascending ``tier_min`` notional, ``tier_mmr``,
     ``tier_amt``) give the liquidation price (none when the pair has no tiers).
+    A trade's price tick is ``row_tick_m / row_tick_p10`` of its entry row when
+    ``row_tick_m`` > 0 there (Freqtrade's tick derived from the candles), else the pair's
+    market tick, and stays fixed for the trade's life.
     """
     n_pairs = pair_start.shape[0] - 1
     fee = settings[S_FEE]
@@ -234,6 +238,8 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
     t_fsum = np.zeros(n_pairs)
     t_fund = np.zeros(n_pairs)
     t_liq = np.zeros(n_pairs)
+    t_pm = np.zeros(n_pairs)
+    t_pp = np.ones(n_pairs)
     fund_tf = np.int64(fparams[FP_FUND_TF])
     liq_buffer = fparams[FP_LIQ_BUFFER]
     total_profit = 0.0
@@ -325,7 +331,13 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
                             if not (lo <= o <= h):
                                 return -1 - p
                             short = trade_dir < 0
-                            rate = to_tick(o, price_m[p], price_p10[p], 0)
+                            if row_tick_m[r] > 0.0:
+                                t_pm[p] = row_tick_m[r]
+                                t_pp[p] = row_tick_p10[r]
+                            else:
+                                t_pm[p] = price_m[p]
+                                t_pp[p] = price_p10[p]
+                            rate = to_tick(o, t_pm[p], t_pp[p], 0)
                             has_trade[p] = True
                             open_list[n_open] = p
                             n_open += 1
@@ -338,10 +350,10 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
                             value = amount * rate
                             if short:
                                 t_value[p] = value - value * fee
-                                stop = to_tick(o * (1.0 + stoploss), price_m[p], price_p10[p], 2)
+                                stop = to_tick(o * (1.0 + stoploss), t_pm[p], t_pp[p], 2)
                             else:
                                 t_value[p] = value + value * fee
-                                stop = to_tick(o * (1.0 - stoploss), price_m[p], price_p10[p], 1)
+                                stop = to_tick(o * (1.0 - stoploss), t_pm[p], t_pp[p], 1)
                             t_stop[p] = stop
                             t_init_stop[p] = stop
                             t_stop_pct[p] = -stoploss
@@ -359,8 +371,8 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
                             t_fund[p] = signed_funding(fsum, short)
                             t_liq[p] = liquidation_price(p, t_stake[p], amount, rate, short,
                                                          tier_start, tier_min, tier_mmr,
-                                                         tier_amt, liq_buffer, price_m[p],
-                                                         price_p10[p])
+                                                         tier_amt, liq_buffer, t_pm[p],
+                                                         t_pp[p])
 
                 # -- exit
                 if has_trade[p]:
@@ -375,7 +387,7 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
                                          use_exit, profit_only, profit_offset, ignore_roi,
                                          trailing, tsp, tsp_set, has_tsp, tsp_offset,
                                          only_offset, tf, roi_minutes, roi_ratios, n_roi,
-                                         price_m[p], price_p10[p], t_row, t_open_min, t_short,
+                                         t_pm[p], t_pp[p], t_row, t_open_min, t_short,
                                          t_amount, t_rate, t_stake, t_value, t_stop,
                                          t_stop_pct, t_init_stop, t_trailing, t_min, t_max,
                                          out_i, out_f, n_out, t_fund, t_liq)
@@ -403,7 +415,7 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
         if not has_trade[p]:
             continue
         r = pair_start[p + 1] - 1
-        rate = to_tick(open_[r], price_m[p], price_p10[p], 0)
+        rate = to_tick(open_[r], t_pm[p], t_pp[p], 0)
         if not (low[r] <= rate <= high[r]):
             return -1 - p
         out_f[n_out, OF_FUNDING] = t_fund[p]
