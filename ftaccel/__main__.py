@@ -48,8 +48,9 @@ def main(argv=None) -> int:
                          help="also time Freqtrade's backtest loop on CANDLES generated "
                               "candles (4 pairs) against ftaccel.backtest (needs freqtrade)")
     p_bench.add_argument("--sweep", type=int, default=0, metavar="SETS",
-                         help="also time ftaccel.backtest.sweep of SETS parameter sets on 1 "
-                              "and 2 threads over the *-5m.feather pairs of --data-dir")
+                         help="also time ftaccel.backtest.sweep of SETS parameter sets on 1, 2 "
+                              "and all CPU threads over the *-5m.feather pairs of "
+                              "--data-dir")
     p_bench.add_argument("--data-dir", metavar="DIR",
                          help="Freqtrade candle files for --sweep (default $FTACCEL_DATA_DIR;"
                               " generated pairs when neither is set)")
