@@ -47,6 +47,13 @@ def main(argv=None) -> int:
     p_bench.add_argument("--freqtrade-backtest", type=int, default=0, metavar="CANDLES",
                          help="also time Freqtrade's backtest loop on CANDLES generated "
                               "candles (4 pairs) against ftaccel.backtest (needs freqtrade)")
+    p_bench.add_argument("--sweep", type=int, default=0, metavar="SETS",
+                         help="also time ftaccel.backtest.sweep of SETS parameter sets on 1, 2 "
+                              "and all CPU threads over the *-5m.feather pairs of "
+                              "--data-dir")
+    p_bench.add_argument("--data-dir", metavar="DIR",
+                         help="Freqtrade candle files for --sweep (default $FTACCEL_DATA_DIR;"
+                              " generated pairs when neither is set)")
     p_bench.add_argument("--cold-start", action="store_true",
                          help="process start -> first result in fresh processes: compiled "
                               "modules vs numba JIT vs TA-Lib vs importing numpy/pandas")
@@ -80,6 +87,8 @@ def main(argv=None) -> int:
             rows = bench.bench(size=args.size, repeat=args.repeat)
         if args.freqtrade_backtest:
             bench.bench_vs_freqtrade(size=args.freqtrade_backtest)
+        if args.sweep:
+            bench.bench_sweep(count=args.sweep, repeat=args.repeat, data_dir=args.data_dir)
         bench.export(rows, args.json, args.csv)
         if args.compare:
             return 1 if bench.compare(rows, args.compare, args.threshold) else 0

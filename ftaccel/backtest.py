@@ -8,6 +8,8 @@ leverage 1, without tick rounding.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from . import _backend
@@ -508,10 +510,14 @@ def backtest(data, config):
         ``profit_abs``/``stake_amount`` re-derived in decimal where their rounding to 8
         decimals could differ, so ``profit_ratio`` may differ in the last bit only.
     """
-    from decimal import Decimal, localcontext
+    plan = _plan(data, config)
+    out_i, out_f = _run(plan, plan.settings, plan.roi_keys, plan.roi_vals)
+    return _trades_frame(plan, out_i, out_f)
 
-    import pandas as pd
 
+def _plan(data, config):
+    """Validate ``config`` and prepare the row arrays of ``data`` once; every local the
+    runs and the trades frame need, as attributes (see :func:`backtest`)."""
     if not isinstance(config, dict):
         raise TypeError("config must be a dict of Freqtrade settings")
     cfg = config
@@ -578,12 +584,25 @@ def backtest(data, config):
     starts[1:] = np.cumsum([len(p["open"]) for p in parts])
     # a trade needs an entry row; a reversal adds a second trade on the same row
     cap = max(2 * int(np.count_nonzero(cat["signals"] & (1 | 16))), 1)
-    out_i = np.zeros((cap, 5), np.int64)
-    out_f = np.zeros((cap, 11), np.float64)
     if _flag(cfg, "tick_size_from_data", True):
         tick_m, tick_p10 = _row_ticks(pairs, frames, parts)
     else:
         tick_m, tick_p10 = np.zeros(len(cat["open"])), np.ones(len(cat["open"]))
+    return SimpleNamespace(**locals())
+
+
+def _run(plan, settings, roi_keys, roi_vals):
+    """One compiled backtest of ``plan`` with ``settings`` and ROI table: ``(out_i, out_f)``
+    trimmed to the trades made. Thread-safe: the output arrays are its own."""
+    cap, cat, starts, mk = plan.cap, plan.cat, plan.starts, plan.mk
+    pairs, first_min, last_min = plan.pairs, plan.first_min, plan.last_min
+    fund_min, fund_val, fund_start = plan.fund_min, plan.fund_val, plan.fund_start
+    tier_start, tier_min, tier_mmr, tier_amt = (plan.tier_start, plan.tier_min,
+                                                plan.tier_mmr, plan.tier_amt)
+    fparams = plan.fparams
+    out_i = np.zeros((cap, 5), np.int64)
+    out_f = np.zeros((cap, 11), np.float64)
+    tick_m, tick_p10 = plan.tick_m, plan.tick_p10
     n = _backend.family("backtest").call(
         "run_backtest", cat["minutes"], cat["open"], cat["high"], cat["low"], cat["close"],
         cat["signals"], starts, mk["price_m"], mk["price_p10"], mk["amount_m"],
@@ -596,7 +615,18 @@ def backtest(data, config):
                          "outside its candle, so Freqtrade would leave a limit order open "
                          "(not modelled by ftaccel.backtest); prices finer than the tick "
                          "occur only with tick_size_from_data False or whole-number months")
-    out_i, out_f = out_i[:n], out_f[:n]
+    return out_i[:n], out_f[:n]
+
+
+def _trades_frame(plan, out_i, out_f):
+    """Freqtrade's trades frame of one run's output arrays."""
+    from decimal import Decimal, localcontext
+
+    import pandas as pd
+
+    pairs, frames, cat, starts = plan.pairs, plan.frames, plan.cat, plan.starts
+    fee, stoploss, futures = plan.fee, plan.stoploss, plan.futures
+    n = out_i.shape[0]
     pair_i = out_i[:, 0]
     local_open = out_i[:, 1] - starts[pair_i]
     local_close = out_i[:, 2] - starts[pair_i]
@@ -618,37 +648,20 @@ def backtest(data, config):
     for t in np.flatnonzero(out_i[:, 3] == 4):  # exit signals carry their exit_tag
         if exit_tags[t] is not None and len(exit_tags[t]) > 0:
             reasons[t] = exit_tags[t]
-    # trade values as Freqtrade computes them (it multiplies exact decimals; binary
-    # products differ in the last bit at most, so rounded results are re-derived in decimal
-    # where a last-bit difference could change them)
+    # trade values as Freqtrade computes them (trade_profit's arithmetic); the stake is
+    # amount * entry candle open rounded to 8 decimals, re-derived in decimal where a
+    # last-bit difference could change the rounding
     amount, open_rate, close_rate = out_f[:, 1], out_f[:, 2], out_f[:, 3]
     funding = out_f[:, 10]
-    value, cvalue = amount * open_rate, amount * close_rate
-    open_value = np.where(is_short, value - value * fee, value + value * fee)
-    close_value = np.where(is_short, (cvalue + cvalue * fee) - funding,
-                           (cvalue - cvalue * fee) + funding)
-    diff = np.where(is_short, open_value - close_value, close_value - open_value)
+    profit_abs, _, open_value = _trade_values(amount, open_rate, close_rate, fee, fee,
+                                              is_short, 1.0, funding)
     stake_raw = amount * cat["open"][out_i[:, 1]]
-    profit_abs = np.array([round(x, 8) for x in diff.tolist()])
     stake_amount = np.array([round(x, 8) for x in stake_raw.tolist()])
-    near = (_near_half(diff, open_value) | _near_half(stake_raw, stake_raw)).nonzero()[0]
-    if near.size:
-        with localcontext() as ctx:
-            ctx.prec = 120
-            fee_d = Decimal(repr(fee))
-            for t in near:
-                amount_d = Decimal(repr(float(amount[t])))
-                v = amount_d * Decimal(repr(float(open_rate[t])))
-                cv = amount_d * Decimal(repr(float(close_rate[t])))
-                if is_short[t]:
-                    ov = float(v - v * fee_d)
-                    profit_abs[t] = round(ov - (float(cv + cv * fee_d) - funding[t]), 8)
-                else:
-                    ov = float(v + v * fee_d)
-                    profit_abs[t] = round((float(cv - cv * fee_d) + funding[t]) - ov, 8)
-                open_value[t] = ov
-                entry = Decimal(repr(float(cat["open"][out_i[t, 1]])))
-                stake_amount[t] = round(float(amount_d * entry), 8)
+    with localcontext() as ctx:
+        ctx.prec = 120
+        for t in _near_half(stake_raw, stake_raw).nonzero()[0]:
+            entry = Decimal(repr(float(cat["open"][out_i[t, 1]])))
+            stake_amount[t] = round(float(Decimal(repr(float(amount[t]))) * entry), 8)
     init_pct = -abs(stoploss)
     df = pd.DataFrame({
         "pair": [pairs[i] for i in pair_i], "stake_amount": stake_amount,
@@ -668,3 +681,313 @@ def backtest(data, config):
         "funding_fees": funding if futures else 0.0,
     }, columns=RESULT_COLUMNS)
     return df
+
+
+# --- trade values ------------------------------------------------------------------
+
+def _decimal_trade_values(a, p, c, fo, fc, short, lev, ff):
+    """One trade's ``(profit_abs, profit_ratio, open_value)`` exactly as Freqtrade's
+    ``LocalTrade`` computes them: exact decimal products of the floats' shortest decimal
+    forms (ccxt ``Precise``), converted to float, then float subtraction and division."""
+    from decimal import Decimal, localcontext
+
+    def dec(x):
+        return Decimal(repr(float(x)))
+
+    with localcontext() as ctx:
+        ctx.prec = 200  # exact: three 17-digit factors
+        amount = dec(a)
+        v = amount * dec(p)
+        c0 = amount * dec(c)
+        if short:
+            ov = float(v - v * dec(fo))
+            cv = float(c0 + c0 * dec(fc)) - ff
+        else:
+            ov = float(v + v * dec(fo))
+            cv = float(c0 - c0 * dec(fc)) + ff
+    profit_abs = round(ov - cv if short else cv - ov, 8)
+    if ov == 0.0:
+        return profit_abs, 0.0, ov
+    ratio = ((1 - (cv / ov)) if short else ((cv / ov) - 1)) * lev
+    return profit_abs, round(ratio, 8), ov
+
+
+def _trade_values(amount, open_rate, close_rate, fee_open, fee_close, is_short,
+                  leverage=1.0, funding_fees=0.0):
+    """``(profit_abs, profit_ratio, open_value)`` arrays of validated inputs (arrays of one
+    length, or scalars): the ``trade_values`` kernel, with the rows it marks uncertain
+    recomputed in decimal."""
+    n = np.shape(amount)[0]
+
+    def f8(x):
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, np.float64), (n,)))
+
+    args = [f8(amount), f8(open_rate), f8(close_rate), f8(fee_open), f8(fee_close),
+            np.ascontiguousarray(np.broadcast_to(np.asarray(is_short, np.int64), (n,))),
+            f8(leverage), f8(funding_fees)]
+    profit_abs, ratio, open_value, uncertain = _backend.family("backtest").call(
+        "trade_values", *args)
+    for t in np.flatnonzero(uncertain):
+        profit_abs[t], ratio[t], open_value[t] = _decimal_trade_values(
+            *(float(x[t]) for x in args[:5]), bool(args[5][t]), float(args[6][t]),
+            float(args[7][t]))
+    return profit_abs, ratio, open_value
+
+
+_PROFIT_ARGS = ("open_rate", "close_rate", "amount", "fee_open", "fee_close", "is_short",
+                "leverage", "funding_fees")
+
+
+def trade_profit(open_rate, close_rate, amount, fee_open, fee_close, is_short=False,
+                 leverage=1.0, funding_fees=0.0):
+    """Absolute profit and profit ratio of trades, fees on both legs, as Freqtrade's
+    ``LocalTrade.calc_profit`` / ``calc_profit_ratio`` compute them (spot, or futures with
+    ``funding_fees``; not margin mode's interest).
+
+    Long: ``open_value = amount * open_rate * (1 + fee_open)``,
+    ``close_value = amount * close_rate * (1 - fee_close) + funding_fees``,
+    ``profit_abs = round(close_value - open_value, 8)``,
+    ``profit_ratio = round((close_value / open_value - 1) * leverage, 8)``; short: fees
+    and funding the other way round, ``profit_abs = round(open_value - close_value, 8)``,
+    ``profit_ratio = round((1 - close_value / open_value) * leverage, 8)``. Values are in
+    stake currency; the trade values are exact decimal products of the inputs' shortest
+    decimal forms, as Freqtrade computes them, so the results equal Freqtrade's bit for bit.
+
+    Every argument is a scalar or a 1-D array (broadcast to one length): ``open_rate`` > 0,
+    ``close_rate`` >= 0, ``amount`` > 0, fees in [0, 1), ``is_short`` booleans,
+    ``leverage`` >= 1, ``funding_fees`` signed (negative: the trade paid). NaN or infinite
+    values raise ValueError.
+
+    :return: ``(profit_abs, profit_ratio)`` float64 arrays (floats when every argument is
+        a scalar)
+    """
+    values = dict(zip(_PROFIT_ARGS, (open_rate, close_rate, amount, fee_open, fee_close,
+                                     is_short, leverage, funding_fees)))
+    arrays = {}
+    for name, value in values.items():
+        if isinstance(value, (str, bytes, dict)) or value is None:
+            raise TypeError(f"{name} must be a number or an array of numbers")
+        if name == "is_short":
+            arr = np.asarray(value)
+            if arr.dtype.kind == "b":
+                arr = arr.astype(np.int64)
+            elif arr.dtype.kind in "iu" and ((arr == 0) | (arr == 1)).all():
+                arr = arr.astype(np.int64)
+            else:
+                raise TypeError("is_short must be booleans")
+        else:
+            try:
+                arr = np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"{name} must be a number or an array of numbers") from exc
+            if not np.isfinite(arr).all():
+                raise ValueError(f"{name} must be finite (no NaN or infinity)")
+        if arr.ndim > 1:
+            raise ValueError(f"{name} must be a scalar or 1-dimensional")
+        arrays[name] = arr
+    scalar = all(a.ndim == 0 for a in arrays.values())
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    except ValueError as exc:
+        lengths = {k: len(a) for k, a in arrays.items() if a.ndim == 1}
+        raise ValueError(f"array arguments differ in length: {lengths}") from exc
+    checks = {"open_rate": (0.0, False), "close_rate": (0.0, True), "amount": (0.0, False),
+              "leverage": (1.0, True)}
+    for name, (lo, inclusive) in checks.items():
+        a = arrays[name]
+        if not ((a >= lo) if inclusive else (a > lo)).all():
+            raise ValueError(f"{name} must be {'>=' if inclusive else '>'} {lo:g}")
+    for name in ("fee_open", "fee_close"):
+        if not ((arrays[name] >= 0) & (arrays[name] < 1)).all():
+            raise ValueError(f"{name} must be within [0, 1)")
+    n = shape[0] if shape else 1
+    full = [np.broadcast_to(a, (n,)) for a in arrays.values()]
+    profit_abs, ratio, _ = _trade_values(full[2], full[0], full[1], full[3], full[4],
+                                         full[5], full[6], full[7])
+    if scalar:
+        return float(profit_abs[0]), float(ratio[0])
+    return profit_abs, ratio
+
+
+# --- batch mode -------------------------------------------------------------------
+
+SWEEP_KEYS = ("minimal_roi", "stoploss", "trailing_stop", "trailing_stop_positive",
+              "trailing_stop_positive_offset", "trailing_only_offset_is_reached")
+SWEEP_COLUMNS = [
+    "trades", "wins", "draws", "losses", "winrate", "profit_total_abs", "profit_total",
+    "max_drawdown_abs", "max_drawdown_account", "max_relative_drawdown", "sharpe",
+    "sortino", "calmar", "sqn", "expectancy", "expectancy_ratio", "cagr",
+]
+
+
+def _sweep_settings(config, params):
+    """Per set: the settings vector entries and ROI table of ``config | params[i]``."""
+    from .fallback.backtest import S_ONLY_OFFSET, S_STOPLOSS, S_TRAILING, S_TSP, S_TSP_OFFSET
+
+    runs = []
+    for i, p in enumerate(params):
+        cfg = {**config, **p}
+        try:
+            _check_supported(cfg)
+            if "stoploss" not in cfg:
+                raise ValueError("config needs 'stoploss'")
+            settings = {}
+            settings[S_STOPLOSS] = _number(cfg, "stoploss", None, -1.0, 0.0)
+            settings[S_TRAILING] = _flag(cfg, "trailing_stop", False)
+            tsp = cfg.get("trailing_stop_positive")
+            settings[S_TSP] = (np.nan if tsp is None else
+                               _number(cfg, "trailing_stop_positive", 0.0, 0.0, 1.0))
+            settings[S_TSP_OFFSET] = _number(cfg, "trailing_stop_positive_offset", 0.0, 0.0)
+            settings[S_ONLY_OFFSET] = _flag(cfg, "trailing_only_offset_is_reached", False)
+            roi_keys, roi_vals = _roi_table(cfg.get("minimal_roi", {"0": 10.0}))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"params[{i}]: {exc}") from exc
+        runs.append((settings, roi_keys, roi_vals))
+    return runs
+
+
+def _sweep_keys(params):
+    from collections.abc import Mapping
+
+    for i, p in enumerate(params):
+        if not isinstance(p, Mapping):
+            raise TypeError(f"params[{i}] must be a mapping of settings, got "
+                            f"{type(p).__name__}")
+        bad = sorted(str(k) for k in p if k not in SWEEP_KEYS)
+        if bad:
+            raise ValueError(f"params[{i}] sets {', '.join(map(repr, bad))}, which sweep "
+                             f"cannot vary; allowed: {', '.join(SWEEP_KEYS)}")
+
+
+def _sweep_threads(threads, config):
+    if threads is None:
+        from . import config as _config
+        if _config.BLOCK in config:
+            return _config.load(config).threads
+        current = _config.current()
+        return current.threads if current.sources else _config.load(None).threads
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+        raise ValueError(f"threads must be an integer >= 1 or None (got {threads!r})")
+    return int(threads)
+
+
+def _summary(plan, out_i, out_f, balance, days):
+    """Freqtrade's report figures of one run, from the kernel's output arrays."""
+    import math
+
+    from . import metrics
+
+    mfam = _backend.family("metrics")
+    n = out_i.shape[0]
+    profit, _, _ = _trade_values(out_f[:, 1], out_f[:, 2], out_f[:, 3], plan.fee, plan.fee,
+                                 out_i[:, 4], 1.0, out_f[:, 10])
+    row = dict.fromkeys(SWEEP_COLUMNS, 0.0)
+    wins = int(np.count_nonzero(profit > 0))
+    losses = int(np.count_nonzero(profit < 0))
+    total = float(mfam.call("pairwise_sum", profit)) if n else 0.0
+    row.update(trades=n, wins=wins, losses=losses, draws=n - wins - losses,
+               winrate=wins / n if n else 0.0, profit_total_abs=total,
+               profit_total=total / balance,
+               cagr=metrics.calculate_cagr(max(days, 1), balance, balance + total))
+    expectancy, expectancy_ratio = 0.0, 100.0
+    if n:
+        # calculate_expectancy
+        win_sum, nwin, loss_sum, nloss = mfam.call("win_loss_sums", profit)
+        nwin, nloss = int(nwin), int(nloss)
+        loss_sum = abs(np.float64(loss_sum))
+        average_win = (np.float64(win_sum) / nwin) if nwin > 0 else 0
+        average_loss = (loss_sum / nloss) if nloss > 0 else 0
+        winrate = nwin / n
+        expectancy = (winrate * average_win) - (nloss / n * average_loss)
+        if average_loss > 0:
+            expectancy_ratio = ((1 + average_win / average_loss) * winrate) - 1
+        # calculate_max_drawdown on close_date order, absolute and relative
+        # (the trades frame's close_date order: sort_values' quicksort unless increasing)
+        close = (plan.cat["minutes"][out_i[:, 2]] * 60_000_000).view("M8[us]")
+        order = (None if (close[1:] > close[:-1]).all()
+                 else np.argsort(close, kind="quicksort"))
+        ordered = np.ascontiguousarray(profit if order is None else profit[order])
+        _, _, drawdown, rel = mfam.call("drawdown_series", ordered, float(balance))
+        low = mfam.call("argmin_skipnan", drawdown, n + 1)
+        row.update(max_drawdown_abs=abs(float(drawdown[low])),
+                   max_drawdown_account=float(rel[low]),
+                   max_relative_drawdown=float(rel[mfam.call("argmax_skipnan", rel, n + 1)]))
+        # calculate_sqn
+        sum_r, count, std = mfam.call("returns_stats", profit, float(balance), 1, 0)
+        average = sum_r / count if count else np.nan
+        row["sqn"] = (metrics._round4(math.sqrt(n) * (average / std))
+                      if std != 0 and not math.isnan(std) else -100.0)
+        if plan.first_min != plan.last_min:
+            period = max(1, days)
+            # calculate_sharpe, calculate_sortino, calculate_calmar
+            sum_r, _, std = mfam.call("returns_stats", profit, float(balance), 0, 0)
+            row["sharpe"] = metrics._annualized(sum_r / period, std)
+            sum_r, _, down = mfam.call("returns_stats", profit, float(balance), 0, 1)
+            row["sortino"] = metrics._annualized(sum_r / period, down)
+            row["calmar"] = metrics._annualized(total / balance / period * 100,
+                                                row["max_drawdown_account"])
+    row.update(expectancy=expectancy, expectancy_ratio=expectancy_ratio)
+    return row
+
+
+def sweep(data, config, params, *, threads=None):
+    """Backtest many ROI / stoploss / trailing-stop settings over the same signals.
+
+    Hyperopt's ``roi``, ``stoploss`` and ``trailing`` spaces in one call: ``data`` and
+    ``config`` as for :func:`backtest` (prepared once), and ``params`` a sequence of
+    mappings, each overriding any of ``minimal_roi``, ``stoploss``, ``trailing_stop``,
+    ``trailing_stop_positive``, ``trailing_stop_positive_offset`` and
+    ``trailing_only_offset_is_reached`` (other keys raise ValueError naming them). Each set
+    runs the compiled backtest loop (which releases the GIL) on a pool of ``threads``
+    threads; ``None`` reads ``numba_parallel_threads`` of the config's
+    ``performance_optimization`` block (``"auto"``: one per CPU; ``FTACCEL_THREADS``
+    overrides). No trades frame is built.
+
+    :return: DataFrame, one row per set in ``params`` order, with Freqtrade's report
+        figures of ``backtest(data, config | params[i])``: ``trades``, ``wins``, ``draws``,
+        ``losses``, ``winrate`` (wins / trades), ``profit_total_abs`` (sum of
+        ``profit_abs``, stake currency), ``profit_total`` (that / ``dry_run_wallet``),
+        ``max_drawdown_abs``, ``max_drawdown_account`` (relative drawdown of the largest
+        absolute one) and ``max_relative_drawdown`` (the largest relative one), as
+        ``calculate_max_drawdown`` computes them on the trades with ``starting_balance``
+        ``dry_run_wallet``; ``sharpe``, ``sortino``, ``calmar``, ``sqn``, ``expectancy``,
+        ``expectancy_ratio`` and ``cagr`` as the metrics family computes them over the
+        backtest's timerange (first to last candle date after ``timerange`` and
+        ``startup_candle_count``). Without trades every figure is 0 except
+        ``expectancy_ratio`` (100, Freqtrade's value).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pandas as pd
+
+    if not isinstance(config, dict):
+        raise TypeError("config must be a dict of Freqtrade settings")
+    if isinstance(params, (str, bytes, dict)) or not hasattr(params, "__iter__"):
+        raise TypeError("params must be a sequence of mappings (one per parameter set)")
+    params = list(params)
+    n_threads = _sweep_threads(threads, config)
+    _sweep_keys(params)
+    if not params:
+        return pd.DataFrame(columns=SWEEP_COLUMNS)
+    runs = _sweep_settings(config, params)
+    plan = _plan(data, {**config, **params[0]})
+    for i, (entries, roi_keys, roi_vals) in enumerate(runs):
+        settings = plan.settings.copy()
+        for k, v in entries.items():
+            settings[k] = v
+        runs[i] = (settings, roi_keys, roi_vals)
+    balance = float(plan.settings[3])  # dry_run_wallet
+    if balance <= 0:
+        raise ValueError("dry_run_wallet must be > 0 for the sweep's ratios")
+    days = (plan.last_min - plan.first_min) // 1440
+
+    def one(run):
+        out_i, out_f = _run(plan, *run)
+        return _summary(plan, out_i, out_f, balance, days)
+
+    if n_threads == 1 or len(runs) == 1:
+        rows = [one(run) for run in runs]
+    else:
+        with ThreadPoolExecutor(max_workers=min(n_threads, len(runs))) as pool:
+            rows = list(pool.map(one, runs))
+    return pd.DataFrame(rows, columns=SWEEP_COLUMNS)

@@ -100,6 +100,50 @@ def _cases(size: int):
     yield ("backtest", f"backtest ({len(data)} pairs x {size // len(data):,} candles)",
            lambda: backtest.backtest(data, config)["profit_abs"].to_numpy(), None, "")
 
+    args, ref = _trade_profit_case(1_000)
+    yield ("backtest", "trade_profit (1k trades)", lambda: backtest.trade_profit(*args),
+           ref, "freqtrade LocalTrade")
+
+    small = min(size, 20_000)
+    data, config = signal_backtest_case(small)
+    params = sweep_params(4)
+    config = {k: v for k, v in config.items() if k not in backtest.SWEEP_KEYS}
+    yield ("backtest", f"sweep (4 sets, {len(data)} pairs x {small // len(data):,} candles)",
+           lambda: backtest.sweep(data, config, params, threads=1).to_numpy(dtype=float),
+           None, "")
+
+
+def _trade_profit_case(n: int, seed: int = 13):
+    """Random long/short trades for ``trade_profit``, and Freqtrade's ``LocalTrade`` values
+    of them (None without freqtrade; the trade objects are built outside the timing)."""
+    rng = np.random.default_rng(seed)
+    open_rate = np.round(100.0 * np.exp(rng.normal(0, 1, n)), 8)
+    close_rate = np.round(open_rate * np.exp(rng.normal(0, 0.03, n)), 8)
+    amount = np.round(1_000.0 / open_rate, 8)
+    short = rng.random(n) < 0.5
+    args = (open_rate, close_rate, amount, 0.001, 0.001, short)
+    if _optional("freqtrade.persistence") is None:
+        return args, None
+    from datetime import UTC, datetime
+
+    from freqtrade.enums import TradingMode
+    from freqtrade.persistence.trade_model import LocalTrade
+
+    trades = []
+    for i in range(n):
+        t = LocalTrade(pair="X/Y", open_rate=float(open_rate[i]), amount=float(amount[i]),
+                       fee_open=0.001, fee_close=0.001, is_short=bool(short[i]),
+                       trading_mode=TradingMode.FUTURES, leverage=1.0, stake_amount=1.0,
+                       exchange="binance", open_date=datetime(2024, 1, 1, tzinfo=UTC))
+        t.recalc_open_trade_value()
+        trades.append((t, float(close_rate[i])))
+
+    def ref():
+        return (np.array([t.calc_profit(c) for t, c in trades]),
+                np.array([t.calc_profit_ratio(c) for t, c in trades]))
+
+    return args, ref
+
 
 def signal_backtest_case(size: int, pairs: int = 4, seed: int = 5):
     """Generated pairs with random entry/exit signals and a config using ROI, stoploss,
@@ -475,3 +519,107 @@ def verify(size: int = 5_000) -> bool:
         print(f"{'ok  ' if good else 'FAIL'} {label}: {_backend.family(family).backend} vs "
               f"numpy{versus}")
     return ok
+
+
+def shared_pairs(data_dir=None, signal_seed: int = 3) -> dict[str, pd.DataFrame] | None:
+    """The Freqtrade 5m candle files (``*-5m.feather``) of ``data_dir`` (default:
+    ``$FTACCEL_DATA_DIR``) with seeded random entry/exit signals (3% / 2% of candles),
+    prices on a 1e-8 grid; None when no directory or no files are found."""
+    import os
+    from pathlib import Path
+
+    data_dir = data_dir or os.environ.get("FTACCEL_DATA_DIR")
+    if not data_dir:
+        return None
+    files = sorted(Path(data_dir).glob("*-5m.feather"))
+    if not files:
+        return None
+    rng = np.random.default_rng(signal_seed)
+    data = {}
+    for path in files:
+        df = pd.read_feather(path)
+        for c in ("open", "high", "low", "close"):
+            df[c] = df[c].round(8)
+        df["enter_long"] = (rng.random(len(df)) < 0.03).astype(int)
+        df["exit_long"] = (rng.random(len(df)) < 0.02).astype(int)
+        base, quote = path.stem.rsplit("-", 1)[0].split("_", 1)
+        data[f"{base}/{quote}"] = df
+    return data
+
+
+def sweep_params(count: int, seed: int = 9) -> list[dict]:
+    """``count`` seeded parameter sets from hyperopt-like roi / stoploss / trailing spaces."""
+    rng = np.random.default_rng(seed)
+    params = []
+    for _ in range(count):
+        t1, t2 = sorted(rng.integers(5, 240, 2).tolist())
+        roi = {"0": float(rng.uniform(0.01, 0.1)), str(t1): float(rng.uniform(0.005, 0.03)),
+               str(t1 + t2): 0.0}
+        p = {"minimal_roi": roi, "stoploss": float(-rng.uniform(0.02, 0.35))}
+        if rng.random() < 0.5:
+            offset = float(rng.uniform(0.01, 0.05))
+            p.update(trailing_stop=True,
+                     trailing_stop_positive=float(rng.uniform(0.002, offset)),
+                     trailing_stop_positive_offset=offset,
+                     trailing_only_offset_is_reached=bool(rng.random() < 0.5))
+        params.append(p)
+    return params
+
+
+def bench_sweep(count: int = 200, threads=None, repeat: int = 3, data_dir=None) -> dict:
+    """Batch throughput of :func:`ftaccel.backtest.sweep` in parameter sets per second on
+    each thread count (default 1, 2 and the CPU count), over the shared pairs
+    (``data_dir`` / ``$FTACCEL_DATA_DIR``; generated pairs when absent), and the time of
+    one ``backtest()`` call with its trades frame for comparison."""
+    import os
+
+    from . import backtest
+
+    if threads is None:  # 1, 2 and every CPU
+        threads = sorted({1, 2, os.cpu_count() or 1})
+    data = shared_pairs(data_dir)
+    if data is None:
+        data, config = signal_backtest_case(11 * 6_000, pairs=11)
+        source = "generated"
+    else:
+        from ._freqtrade_ref import make_markets
+        config = {"timeframe": "5m", "stake_amount": 0.05, "dry_run_wallet": 1.0,
+                  "max_open_trades": 3, "fee": 0.001, "markets": make_markets(list(data))}
+        source = "shared"
+    config = {k: v for k, v in config.items() if k not in backtest.SWEEP_KEYS}
+    params = sweep_params(count)
+    candles_total = sum(len(df) for df in data.values())
+    print(f"sweep: {count} parameter sets over {len(data)} {source} pairs "
+          f"({candles_total:,} pair-candles), best of {repeat}")
+    result = {"sets": count, "pairs": len(data), "pair_candles": candles_total}
+    best = dict.fromkeys(threads, float("inf"))
+    cpu = dict.fromkeys(threads, 0.0)
+
+    def timed():
+        backtest.sweep(data, config, params[:2], threads=1)  # warm up
+        for _ in range(repeat):  # interleaved, best of repeat
+            for n in threads:
+                t0, c0 = time.perf_counter(), time.process_time()
+                backtest.sweep(data, config, params, threads=n)
+                wall = time.perf_counter() - t0
+                if wall < best[n]:
+                    best[n], cpu[n] = wall, time.process_time() - c0
+
+    _with_backend("compiled", "backtest", timed)
+    base = None
+    for n in threads:
+        t = best[n]
+        rate = count / t
+        base = base or rate
+        result[f"threads_{n}_sets_per_s"] = rate
+        result[f"threads_{n}_cpu_per_wall"] = cpu[n] / t
+        print(f"  {n} thread{'s' if n > 1 else ' '}: {t:7.3f}s  {rate:8.1f} sets/s  "
+              f"scaling {rate / base:4.2f}x  (process CPU time / wall time {cpu[n] / t:4.2f}"
+              ": cores actually obtained)")
+    sub = params[: max(1, min(count, 20))]
+    t_bt = _with_backend("compiled", "backtest", lambda: _best(
+        lambda: [backtest.backtest(data, {**config, **p}) for p in sub], 1)) / len(sub)
+    result["backtest_call_s"] = t_bt
+    print(f"  one backtest() call with its trades frame: {t_bt * 1e3:.2f}ms "
+          f"({1 / t_bt:.1f}/s)")
+    return result

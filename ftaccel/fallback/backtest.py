@@ -619,3 +619,28 @@ def month_decimals(open_, high, low, close, group, n_groups):
     out = np.full(n_groups, np.nan)
     np.fmax.at(out, group, dec)
     return out
+
+
+def trade_values(amount, open_rate, close_rate, fee_open, fee_close, short, leverage,
+                 funding):
+    short = short != 0
+    v = amount * open_rate
+    c = amount * close_rate
+    ov = np.where(short, v - v * fee_open, v + v * fee_open)
+    cv = np.where(short, (c + c * fee_close) - funding, (c - c * fee_close) + funding)
+    d = np.where(short, ov - cv, cv - ov)
+    zero = ov == 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = cv / np.where(zero, 1.0, ov)
+    r = np.where(short, 1.0 - q, q - 1.0) * leverage
+    ratio = np.where(zero, 0.0, np.round(r, 8))
+    uncertain = (_near_rounding(d, 2e-15 * (np.abs(ov) + np.abs(cv) + np.abs(funding)))
+                 | zero | (~zero & _near_rounding(r, 4e-15 * (np.abs(q) + 1.0) * leverage)))
+    return np.round(d, 8), ratio + 0.0, ov, uncertain.astype(np.int64)
+
+
+def _near_rounding(x, err):
+    y = np.abs(x) * 1e8
+    with np.errstate(invalid="ignore"):
+        frac = y - np.floor(y)
+        return ~(y < 4.0e15) | (np.abs(frac - 0.5) < err * 1e8 + y * 4.5e-16 + 1e-9)

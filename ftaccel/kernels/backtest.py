@@ -645,3 +645,63 @@ def month_decimals(open_, high, low, close, group, n_groups):
     for g in range(n_groups):
         out[g] = np.nan if best[g] < 0 else float(best[g])
     return out
+
+
+# --- trade values ------------------------------------------------------------------
+
+@helper
+def _near_rounding(x, err):
+    """Whether ``round(x, 8)`` could change when ``x`` moves by up to ``err``, or when
+    ``x`` is too large for ``rint(x * 1e8) / 1e8`` to equal Python's ``round``."""
+    y = abs(x) * 1e8
+    if not y < 4.0e15:  # also NaN
+        return True
+    frac = y - np.floor(y)
+    return abs(frac - 0.5) < err * 1e8 + y * 4.5e-16 + 1e-9
+
+
+@export("Tuple((f8[::1], f8[::1], f8[::1], i8[::1]))"
+        "(f8[::1], f8[::1], f8[::1], f8[::1], f8[::1], i8[::1], f8[::1], f8[::1])")
+def trade_values(amount, open_rate, close_rate, fee_open, fee_close, short, leverage,
+                 funding):
+    """Freqtrade's trade values in binary floating point, per trade.
+
+    Returns ``(profit_abs, profit_ratio, open_value, uncertain)``: ``profit_abs`` as
+    ``LocalTrade.calc_profit`` (rounded to 8 decimals), ``profit_ratio`` as
+    ``calc_profit_ratio`` (times ``leverage``, rounded to 8 decimals), the fee-inclusive
+    open value, and 1 where a rounded result could differ from Freqtrade's exact-decimal
+    one (within a few units in the last place of the values involved of a rounding
+    boundary): those the caller recomputes in decimal.
+    """
+    n = amount.shape[0]
+    out_abs = np.empty(n)
+    out_ratio = np.empty(n)
+    out_open = np.empty(n)
+    uncertain = np.zeros(n, np.int64)
+    for i in range(n):
+        a = amount[i]
+        v = a * open_rate[i]
+        c = a * close_rate[i]
+        if short[i] != 0:
+            ov = v - v * fee_open[i]
+            cv = (c + c * fee_close[i]) - funding[i]
+            d = ov - cv
+        else:
+            ov = v + v * fee_open[i]
+            cv = (c - c * fee_close[i]) + funding[i]
+            d = cv - ov
+        out_open[i] = ov
+        out_abs[i] = round8(d)
+        flag = _near_rounding(d, 2e-15 * (abs(ov) + abs(cv) + abs(funding[i])))
+        if ov == 0.0:
+            out_ratio[i] = 0.0
+            flag = True
+        else:
+            q = cv / ov
+            r = (1.0 - q) if short[i] != 0 else (q - 1.0)
+            r = r * leverage[i]
+            out_ratio[i] = round8(r)
+            if _near_rounding(r, 4e-15 * (abs(q) + 1.0) * leverage[i]):
+                flag = True
+        uncertain[i] = 1 if flag else 0
+    return out_abs, out_ratio, out_open, uncertain
