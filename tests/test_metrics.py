@@ -204,6 +204,37 @@ def test_sqn_sharpe_sortino_match_freqtrade(profits, starting_balance, days, bac
         _backend.set_backend("compiled", "metrics")
 
 
+# sizes around the pairwise-sum tree: a leaf (< 8, <= 128 values), the deepest range the
+# heap-free levels take (7,688) and beyond it (explicit stack), and a large run
+TREE_SIZES = (1, 7, 8, 9, 128, 129, 249, 1000, 7688, 7689, 30_000, 100_003)
+
+
+@pytest.mark.parametrize("backend_name", ["compiled", "numpy"])
+@pytest.mark.parametrize("n", TREE_SIZES)
+def test_per_trade_ratios_bit_identical_to_freqtrade(n, backend_name):
+    """Sharpe, Sortino, SQN, expectancy and Calmar equal Freqtrade's to the last bit."""
+    rng = np.random.default_rng(n)
+    profit = rng.normal(0.3, 20, n) * 10.0 ** rng.integers(-5, 5, n)
+    if n > 8:
+        profit[rng.integers(0, n, n // 8)] = np.nan
+        profit[rng.integers(0, n, n // 16)] = 0.0
+    trades = make_trades(profit, np.arange(n) // 3)
+    lo = pd.Timestamp("2024-01-01", tz="UTC")
+    hi = lo + pd.Timedelta(days=40, hours=5)
+    _backend.set_backend(backend_name, "metrics")
+    try:
+        for sb in (1000.0, 777.7, 3):
+            for name in ("calculate_sharpe", "calculate_sortino", "calculate_calmar"):
+                got = getattr(fm, name)(trades, lo, hi, sb)
+                exp = getattr(ft, name)(trades, lo, hi, sb)
+                assert type(got) is type(exp) and (got == exp or (np.isnan(got) and np.isnan(
+                    exp))), (name, sb, got, exp)
+            assert fm.calculate_sqn(trades, sb) == ft.calculate_sqn(trades, sb), sb
+        assert fm.calculate_expectancy(trades) == ft.calculate_expectancy(trades)
+    finally:
+        _backend.set_backend("compiled", "metrics")
+
+
 @settings(max_examples=120, deadline=None)
 @given(profits=st.lists(profit_values, min_size=0, max_size=30), data=st.data(),
        starting_balance=st.sampled_from([0, 0.0, 1000, 10.5]),
