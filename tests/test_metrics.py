@@ -78,6 +78,17 @@ def test_max_drawdown_all_wins_all_losses_and_other_columns(backend):
                         ft.calculate_max_drawdown(trades, **kwargs))
 
 
+def test_max_drawdown_negative_zero_peak(backend):
+    """A -0.0 running peak: Freqtrade's np.maximum(0, peak) gives +0.0, so the relative
+    drawdown of a later loss with starting_balance 0 is +inf, not -inf."""
+    trades = make_trades([-0.0, 0.0, -1.0], [0, 0, 0])
+    for relative in (False, True):
+        same_result(fm.calculate_max_drawdown(trades, relative=relative),
+                    ft.calculate_max_drawdown(trades, relative=relative))
+    pd.testing.assert_frame_equal(fm.calculate_underwater(trades, value_col="profit_abs"),
+                                  ft.calculate_underwater(trades, value_col="profit_abs"))
+
+
 def test_max_drawdown_on_real_candle_trades(backend, real_candles):
     """Trades from a simple rule on each real pair: buy every 12th candle, sell 6 later."""
     for frame in real_candles.values():

@@ -41,7 +41,7 @@ def drawdown_series(profit, starting_balance):
         total += p
         if total > peak:
             peak = total
-        hv = 0.0 if peak < 0.0 else peak  # as np.maximum(0, peak): keeps -0.0
+        hv = peak if peak > 0.0 else 0.0  # as np.maximum(0, peak): +0.0 for a -0.0 peak
         cumulative[j] = total
         high[j] = hv
         drawdown[j] = total - hv
@@ -124,23 +124,7 @@ def win_loss_sums(profit):
 @export("f8(f8[::1], i8)")
 def nanstd(values, ddof):
     """Standard deviation skipping NaN, two naive passes (as pandas via bottleneck)."""
-    total = 0.0
-    count = 0
-    for i in range(values.shape[0]):
-        v = values[i]
-        if not np.isnan(v):
-            total += v
-            count += 1
-    if count <= ddof:
-        return np.nan
-    mean = total / count
-    sq = 0.0
-    for i in range(values.shape[0]):
-        v = values[i]
-        if not np.isnan(v):
-            d = v - mean
-            sq += d * d
-    return np.sqrt(sq / (count - ddof))
+    return _std_two_pass(values, values.shape[0], ddof)
 
 
 @export("f8[::1](i8[::1], f8[::1], i8)")
@@ -467,9 +451,84 @@ def _sum_level(inner):
     return level
 
 
+
+
+@helper
+def _acc(v, seq, cnt):
+    """``v`` with NaN as 0 for the pairwise sum, and the deviation's first pass (the
+    sequential sum and the count of the non-NaN values) advanced by ``v``."""
+    ok = v == v
+    z = v if ok else 0.0
+    return z, seq + z, cnt + (1 if ok else 0)  # + 0.0 keeps a sum started at 0.0
+
+
+@helper
+def _stat_leaf(a, lo, n, seq, cnt):
+    """:func:`_leaf` of ``a[lo:lo + n]`` that also carries the sequential sum ``seq`` and
+    the count ``cnt`` of the non-NaN values through the range, in order."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            z, seq, cnt = _acc(a[i], seq, cnt)
+            res += z
+        return res, seq, cnt
+    r0, seq, cnt = _acc(a[lo], seq, cnt)
+    r1, seq, cnt = _acc(a[lo + 1], seq, cnt)
+    r2, seq, cnt = _acc(a[lo + 2], seq, cnt)
+    r3, seq, cnt = _acc(a[lo + 3], seq, cnt)
+    r4, seq, cnt = _acc(a[lo + 4], seq, cnt)
+    r5, seq, cnt = _acc(a[lo + 5], seq, cnt)
+    r6, seq, cnt = _acc(a[lo + 6], seq, cnt)
+    r7, seq, cnt = _acc(a[lo + 7], seq, cnt)
+    i = lo + 8
+    stop = lo + n - (n % 8)
+    while i < stop:
+        z, seq, cnt = _acc(a[i], seq, cnt)
+        r0 += z
+        z, seq, cnt = _acc(a[i + 1], seq, cnt)
+        r1 += z
+        z, seq, cnt = _acc(a[i + 2], seq, cnt)
+        r2 += z
+        z, seq, cnt = _acc(a[i + 3], seq, cnt)
+        r3 += z
+        z, seq, cnt = _acc(a[i + 4], seq, cnt)
+        r4 += z
+        z, seq, cnt = _acc(a[i + 5], seq, cnt)
+        r5 += z
+        z, seq, cnt = _acc(a[i + 6], seq, cnt)
+        r6 += z
+        z, seq, cnt = _acc(a[i + 7], seq, cnt)
+        r7 += z
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < lo + n:
+        z, seq, cnt = _acc(a[i], seq, cnt)
+        res += z
+        i += 1
+    return res, seq, cnt
+
+
+def _stat_level(inner):
+    """One more tree level over ``inner`` for :func:`_stat_leaf` (left half first)."""
+
+    @helper
+    def level(a, lo, n, seq, cnt):
+        if n <= 128:
+            return _stat_leaf(a, lo, n, seq, cnt)
+        n2 = n // 2
+        n2 -= n2 % 8
+        left, seq, cnt = inner(a, lo, n2, seq, cnt)
+        right, seq, cnt = inner(a, lo + n2, n - n2, seq, cnt)
+        return left + right, seq, cnt
+
+    return level
+
+
 _sum_top = _leaf
+_stat_top = _stat_leaf
 for _ in range(_PW_LEVELS):
     _sum_top = _sum_level(_sum_top)
+    _stat_top = _stat_level(_stat_top)
 del _
 
 
@@ -517,6 +576,61 @@ def _pairwise(a, lo, n):
 
 
 @helper
+def _stat_pairwise(a, n):
+    """``(pairwise sum, sequential sum, count)`` of ``a[:n]``, NaN as 0 / skipped: numpy's
+    sum and the first pass of bottleneck's deviation in one walk."""
+    if n <= _PW_CAP:
+        return _stat_top(a, 0, n, 0.0, 0)
+    s_lo, s_n, s_state, vals = _pw_stack(n)
+    seq = 0.0
+    cnt = 0
+    s_lo[0] = 0
+    s_n[0] = n
+    s_state[0] = 0
+    sp = 1
+    vp = 0
+    while sp > 0:
+        top = sp - 1
+        cur_lo = s_lo[top]
+        cur_n = s_n[top]
+        if cur_n <= _PW_CAP:
+            part, seq, cnt = _stat_top(a, cur_lo, cur_n, seq, cnt)
+            vals[vp] = part
+            vp += 1
+            sp -= 1
+            continue
+        n2 = cur_n // 2
+        n2 -= n2 % 8
+        state = s_state[top]
+        if state == 2:
+            vals[vp - 2] = vals[vp - 2] + vals[vp - 1]
+            vp -= 1
+            sp -= 1
+            continue
+        s_state[top] = state + 1
+        s_lo[sp] = cur_lo if state == 0 else cur_lo + n2
+        s_n[sp] = n2 if state == 0 else cur_n - n2
+        s_state[sp] = 0
+        sp += 1
+    return vals[0], seq, cnt
+
+
+@helper
+def _std_second_pass(r, n, ddof, total, count):
+    """Deviation of ``r[:n]`` given the first pass (sequential sum and count of the
+    non-NaN values): bottleneck's sequential sum of squared deviations."""
+    if count <= ddof:
+        return np.nan
+    mean = total / count
+    sq = 0.0
+    for i in range(n):
+        v = r[i]
+        d = v - mean
+        sq += d * d if v == v else 0.0
+    return np.sqrt(sq / (count - ddof))
+
+
+@helper
 def _std_two_pass(r, n, ddof):
     """Deviation of ``r[:n]`` with ``ddof``, NaN skipped, in bottleneck's order: a
     sequential sum for the mean, then a sequential sum of squared deviations."""
@@ -527,15 +641,7 @@ def _std_two_pass(r, n, ddof):
         ok = v == v
         total += v if ok else 0.0  # + 0.0 leaves a sum that started at 0.0 unchanged
         count += 1 if ok else 0
-    if count <= ddof:
-        return np.nan, count
-    mean = total / count
-    sq = 0.0
-    for i in range(n):
-        v = r[i]
-        d = v - mean
-        sq += d * d if v == v else 0.0
-    return np.sqrt(sq / (count - ddof)), count
+    return _std_second_pass(r, n, ddof, total, count)
 
 
 @export("UniTuple(f8, 3)(f8[::1], f8, i8, i8)")
@@ -551,16 +657,15 @@ def returns_stats(profit, starting_balance, ddof, downside):
     r = np.empty(n)
     for i in range(n):  # one vectorizable pass: each return is divided once
         r[i] = profit[i] / starting_balance
-    total = 0.0 + _pairwise(r, 0, n)
     if downside == 0:
-        std, count = _std_two_pass(r, n, ddof)
-        return total, float(count), std
+        total, seq, count = _stat_pairwise(r, n)
+        return 0.0 + total, float(count), _std_second_pass(r, n, ddof, seq, count)
+    total = 0.0 + _pairwise(r, 0, n)
     nd = 0
     for i in range(n):  # the losses' returns to the front, in order, without branches
         r[nd] = r[i]
         nd += 1 if profit[i] < 0.0 else 0
-    std, _ = _std_two_pass(r, nd, ddof)
-    return total, np.nan, std
+    return total, np.nan, _std_two_pass(r, nd, ddof)
 
 
 @export("f8(f8[::1])")
