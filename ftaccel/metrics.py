@@ -442,11 +442,15 @@ def calculate_calmar(trades: pd.DataFrame, min_date, max_date,
     """Annualized Calmar ratio: daily return (in %) over the relative max drawdown."""
     if _ratio_inputs(trades, min_date, max_date):
         return 0.0
-    total_profit = _nansum(_float_col(trades, "profit_abs")) / starting_balance
+    # pandas' sum is a numpy scalar: a zero starting balance gives +-inf / NaN, not an error
+    total_profit = np.float64(_nansum(_float_col(trades, "profit_abs"))) / starting_balance
     days_period = _days(min_date, max_date)
     mean = total_profit / days_period * 100
-    drawdown = calculate_max_drawdown(trades, value_col="profit_abs",
-                                      starting_balance=starting_balance)
+    try:
+        drawdown = calculate_max_drawdown(trades, value_col="profit_abs",
+                                          starting_balance=starting_balance)
+    except ValueError:
+        return 0.0
     return _annualized(mean, drawdown.relative_account_drawdown)
 
 
