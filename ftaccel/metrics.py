@@ -404,6 +404,22 @@ def _days(min_date, max_date):
 _Timestamp = pd.Timestamp
 
 
+def _period_days(min_date, max_date):
+    """0 when ``min_date == max_date`` (Freqtrade's ratios are then 0), else
+    ``max(1, (max_date - min_date).days)``; one look at the two dates for Timestamps."""
+    if type(min_date) is _Timestamp and type(max_date) is _Timestamp:
+        tz = min_date.tzinfo
+        if tz is max_date.tzinfo or (tz is None) == (max_date.tzinfo is None):
+            delta = max_date.value - min_date.value  # ns: equal instants, equal values
+            if delta == 0:
+                return 0
+            days = delta // 86_400_000_000_000
+            return days if days > 1 else 1
+    if min_date == max_date:
+        return 0
+    return max(1, (max_date - min_date).days)
+
+
 def _ratio_inputs(trades, min_date, max_date):
     return (len(trades) == 0) or (min_date is None) or (max_date is None) or (
         min_date == max_date)
@@ -412,12 +428,14 @@ def _ratio_inputs(trades, min_date, max_date):
 def calculate_sharpe(trades: pd.DataFrame, min_date, max_date,
                      starting_balance: float) -> float:
     """Annualized Sharpe ratio of the trades over ``max_date - min_date`` days."""
-    if (len(trades) == 0) or (min_date is None) or (max_date is None) or (
-            min_date == max_date):
+    if (len(trades) == 0) or (min_date is None) or (max_date is None):
+        return 0
+    days_period = _period_days(min_date, max_date)
+    if days_period == 0:
         return 0
     total, _, std = (_family or _fam()).call(
         "returns_stats", _float_col(trades, "profit_abs"), float(starting_balance), 0, 0)
-    mean = total / _days(min_date, max_date)
+    mean = total / days_period
     if std != 0 and std == std:
         return float(mean / std * _SQRT_365)
     return -100.0
@@ -426,12 +444,14 @@ def calculate_sharpe(trades: pd.DataFrame, min_date, max_date,
 def calculate_sortino(trades: pd.DataFrame, min_date, max_date,
                       starting_balance: float) -> float:
     """Annualized Sortino ratio of the trades over ``max_date - min_date`` days."""
-    if (len(trades) == 0) or (min_date is None) or (max_date is None) or (
-            min_date == max_date):
+    if (len(trades) == 0) or (min_date is None) or (max_date is None):
+        return 0
+    days_period = _period_days(min_date, max_date)
+    if days_period == 0:
         return 0
     total, _, std = (_family or _fam()).call(
         "returns_stats", _float_col(trades, "profit_abs"), float(starting_balance), 0, 1)
-    mean = total / _days(min_date, max_date)
+    mean = total / days_period
     if std != 0 and std == std:
         return float(mean / std * _SQRT_365)
     return -100.0
