@@ -59,8 +59,15 @@ FUNCTIONS = {
 log = logging.getLogger(__name__)
 
 
+_family = None
+
+
 def _fam():
-    return _backend.family("metrics")
+    """The metrics :class:`~ftaccel._backend.Family` (looked up once, on first use)."""
+    global _family
+    if _family is None:
+        _family = _backend.family("metrics")
+    return _family
 
 
 def _col(frame, name):
@@ -80,8 +87,29 @@ def _col(frame, name):
     return column if isinstance(column, pd.DataFrame) else column.array
 
 
+#: column name -> (the column Index last seen, its position there). An Index is immutable
+#: and the entry keeps it alive, so the same Index object means the same position.
+_positions: dict = {}
+
+
 def _float_col(frame, name):
     """Column ``name`` as a C-contiguous float64 array (no copy for a float64 column)."""
+    try:  # the common case inline: a float64 column of a DataFrame, read from its block
+        columns = frame.columns
+        hit = _positions.get(name)
+        if hit is not None and hit[0] is columns:
+            loc = hit[1]
+        else:
+            loc = columns.get_loc(name)
+            if type(loc) is int:
+                _positions[name] = (columns, loc)
+        if type(loc) is int:
+            values = frame._mgr.iget_values(loc)
+            if (type(values) is np.ndarray and values.dtype == _F8
+                    and values.flags.c_contiguous):
+                return values
+    except Exception:  # noqa: BLE001 - _col below raises pandas' own error
+        pass
     values = _col(frame, name)
     if type(values) is np.ndarray:
         if values.dtype == _F8 and values.flags.c_contiguous:
@@ -327,12 +355,6 @@ def _returns(trades, starting_balance):
         return profit, profit / starting_balance
 
 
-def _stats(trades, starting_balance, ddof, downside=0):
-    """(sum, count, std) of profit_abs / starting_balance (see the returns_stats kernel)."""
-    return _fam().call("returns_stats", _float_col(trades, "profit_abs"),
-                       float(starting_balance), ddof, downside)
-
-
 def _nansum(x):  # pandas' sum: NaN as 0, numpy's pairwise summation
     return _fam().call("pairwise_sum", x)
 
@@ -348,12 +370,14 @@ def _annualized(mean, denominator):
 
 def calculate_sqn(trades: pd.DataFrame, starting_balance: float) -> float:
     """System Quality Number of ``profit_abs / starting_balance``, rounded to 4 places."""
-    if len(trades) == 0:
+    n = len(trades)
+    if n == 0:
         return 0.0
-    total, count, std = _stats(trades, starting_balance, 1)
+    total, count, std = (_family or _fam()).call(
+        "returns_stats", _float_col(trades, "profit_abs"), float(starting_balance), 1, 0)
     average = total / count if count else np.nan
-    if std != 0 and not math.isnan(std):
-        return _round4(math.sqrt(len(trades)) * (average / std))
+    if std != 0 and std == std:
+        return _round4(math.sqrt(n) * (average / std))
     return -100.0  # round(-100.0, 4)
 
 
@@ -369,9 +393,30 @@ def _round4(x):
 def _days(min_date, max_date):
     """``max(1, (max_date - min_date).days)`` without building a Timedelta when both are
     Timestamps of the same kind (both naive or both aware)."""
-    if (type(min_date) is pd.Timestamp and type(max_date) is pd.Timestamp
-            and (min_date.tzinfo is None) == (max_date.tzinfo is None)):
-        return max(1, (max_date.value - min_date.value) // 86_400_000_000_000)
+    if type(min_date) is _Timestamp and type(max_date) is _Timestamp:
+        tz = min_date.tzinfo
+        if tz is max_date.tzinfo or (tz is None) == (max_date.tzinfo is None):
+            days = (max_date.value - min_date.value) // 86_400_000_000_000
+            return days if days > 1 else 1
+    return max(1, (max_date - min_date).days)
+
+
+_Timestamp = pd.Timestamp
+
+
+def _period_days(min_date, max_date):
+    """0 when ``min_date == max_date`` (Freqtrade's ratios are then 0), else
+    ``max(1, (max_date - min_date).days)``; one look at the two dates for Timestamps."""
+    if type(min_date) is _Timestamp and type(max_date) is _Timestamp:
+        tz = min_date.tzinfo
+        if tz is max_date.tzinfo or (tz is None) == (max_date.tzinfo is None):
+            delta = max_date.value - min_date.value  # ns: equal instants, equal values
+            if delta == 0:
+                return 0
+            days = delta // 86_400_000_000_000
+            return days if days > 1 else 1
+    if min_date == max_date:
+        return 0
     return max(1, (max_date - min_date).days)
 
 
@@ -383,21 +428,33 @@ def _ratio_inputs(trades, min_date, max_date):
 def calculate_sharpe(trades: pd.DataFrame, min_date, max_date,
                      starting_balance: float) -> float:
     """Annualized Sharpe ratio of the trades over ``max_date - min_date`` days."""
-    if _ratio_inputs(trades, min_date, max_date):
+    if (len(trades) == 0) or (min_date is None) or (max_date is None):
         return 0
-    total, _, std = _stats(trades, starting_balance, 0)
-    days_period = _days(min_date, max_date)
-    return _annualized(total / days_period, std)
+    days_period = _period_days(min_date, max_date)
+    if days_period == 0:
+        return 0
+    total, _, std = (_family or _fam()).call(
+        "returns_stats", _float_col(trades, "profit_abs"), float(starting_balance), 0, 0)
+    mean = total / days_period
+    if std != 0 and std == std:
+        return float(mean / std * _SQRT_365)
+    return -100.0
 
 
 def calculate_sortino(trades: pd.DataFrame, min_date, max_date,
                       starting_balance: float) -> float:
     """Annualized Sortino ratio of the trades over ``max_date - min_date`` days."""
-    if _ratio_inputs(trades, min_date, max_date):
+    if (len(trades) == 0) or (min_date is None) or (max_date is None):
         return 0
-    total, _, down_std = _stats(trades, starting_balance, 0, 1)
-    days_period = _days(min_date, max_date)
-    return _annualized(total / days_period, down_std)
+    days_period = _period_days(min_date, max_date)
+    if days_period == 0:
+        return 0
+    total, _, std = (_family or _fam()).call(
+        "returns_stats", _float_col(trades, "profit_abs"), float(starting_balance), 0, 1)
+    mean = total / days_period
+    if std != 0 and std == std:
+        return float(mean / std * _SQRT_365)
+    return -100.0
 
 
 def calculate_calmar(trades: pd.DataFrame, min_date, max_date,
@@ -405,11 +462,15 @@ def calculate_calmar(trades: pd.DataFrame, min_date, max_date,
     """Annualized Calmar ratio: daily return (in %) over the relative max drawdown."""
     if _ratio_inputs(trades, min_date, max_date):
         return 0.0
-    total_profit = _nansum(_float_col(trades, "profit_abs")) / starting_balance
+    # pandas' sum is a numpy scalar: a zero starting balance gives +-inf / NaN, not an error
+    total_profit = np.float64(_nansum(_float_col(trades, "profit_abs"))) / starting_balance
     days_period = _days(min_date, max_date)
     mean = total_profit / days_period * 100
-    drawdown = calculate_max_drawdown(trades, value_col="profit_abs",
-                                      starting_balance=starting_balance)
+    try:
+        drawdown = calculate_max_drawdown(trades, value_col="profit_abs",
+                                          starting_balance=starting_balance)
+    except ValueError:
+        return 0.0
     return _annualized(mean, drawdown.relative_account_drawdown)
 
 

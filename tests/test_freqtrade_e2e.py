@@ -25,10 +25,9 @@ def strip(obj):
     return obj
 
 
-# Values whose computation is not Freqtrade's operation for operation: the expectancy
-# (sequential vs pandas' pairwise sums, see the xfail below) and the p-value (our own
-# Student-t tail vs scipy's). They may differ in the last bits, 1e-12 relative at most.
-LAST_BITS = {"expectancy", "expectancy_ratio", "p_value"}
+# Values whose computation is not Freqtrade's operation for operation: the p-value (our
+# own Student-t tail vs scipy's). It may differ in the last bits, 1e-12 relative at most.
+LAST_BITS = {"p_value"}
 
 
 def report_differences(fast, plain):
@@ -150,15 +149,25 @@ def test_hyperopt_same_losses_with_and_without_install(tmp_path, real_candles):
         assert not diff, diff[:10]
 
 
-@pytest.mark.xfail(strict=True, reason="calculate_expectancy: sequential sums vs pandas' "
-                   "pairwise Series.sum differ in the last bits")
-def test_expectancy_bit_identical_to_freqtrade():
+@pytest.mark.parametrize("backend_name", ["compiled", "numpy"])
+def test_expectancy_bit_identical_to_freqtrade(backend_name):
     import freqtrade.data.metrics as ftm
     import numpy as np
     import pandas as pd
 
     import ftaccel.metrics as fm
+    from ftaccel import _backend
 
     rng = np.random.default_rng(7)
-    trades = pd.DataFrame({"profit_abs": np.round(rng.normal(0, 0.003, 200), 8)})
-    assert fm.calculate_expectancy(trades) == ftm.calculate_expectancy(trades)
+    frames = [pd.DataFrame({"profit_abs": np.round(rng.normal(0, 0.003, 200), 8)})]
+    for n in (1, 9, 129, 1000, 7689, 40_000):  # leaf, one split, deeper pairwise trees
+        profit = rng.normal(0.2, 10, n) * 10.0 ** rng.integers(-4, 4, n)
+        profit[rng.integers(0, n, n // 10)] = np.nan
+        profit[rng.integers(0, n, n // 10)] = 0.0
+        frames.append(pd.DataFrame({"profit_abs": profit}))
+    _backend.set_backend(backend_name, "metrics")
+    try:
+        for trades in frames:
+            assert fm.calculate_expectancy(trades) == ftm.calculate_expectancy(trades)
+    finally:
+        _backend.set_backend("compiled", "metrics")

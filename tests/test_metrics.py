@@ -78,6 +78,17 @@ def test_max_drawdown_all_wins_all_losses_and_other_columns(backend):
                         ft.calculate_max_drawdown(trades, **kwargs))
 
 
+def test_max_drawdown_negative_zero_peak(backend):
+    """A -0.0 running peak: Freqtrade's np.maximum(0, peak) gives +0.0, so the relative
+    drawdown of a later loss with starting_balance 0 is +inf, not -inf."""
+    trades = make_trades([-0.0, 0.0, -1.0], [0, 0, 0])
+    for relative in (False, True):
+        same_result(fm.calculate_max_drawdown(trades, relative=relative),
+                    ft.calculate_max_drawdown(trades, relative=relative))
+    pd.testing.assert_frame_equal(fm.calculate_underwater(trades, value_col="profit_abs"),
+                                  ft.calculate_underwater(trades, value_col="profit_abs"))
+
+
 def test_max_drawdown_on_real_candle_trades(backend, real_candles):
     """Trades from a simple rule on each real pair: buy every 12th candle, sell 6 later."""
     for frame in real_candles.values():
@@ -200,6 +211,40 @@ def test_sqn_sharpe_sortino_match_freqtrade(profits, starting_balance, days, bac
                 got = getattr(fm, name)(trades, *dates, starting_balance)
                 exp = getattr(ft, name)(trades, *dates, starting_balance)
                 assert type(got) is type(exp) and close(got, exp), name
+    finally:
+        _backend.set_backend("compiled", "metrics")
+
+
+# sizes around the pairwise-sum tree: a leaf (< 8, <= 128 values), the deepest range the
+# heap-free levels take (7,688) and beyond it (explicit stack), and a large run
+TREE_SIZES = (1, 7, 8, 9, 128, 129, 249, 1000, 7688, 7689, 30_000, 100_003)
+
+
+@pytest.mark.parametrize("backend_name", ["compiled", "numpy"])
+@pytest.mark.parametrize("n", TREE_SIZES)
+def test_per_trade_ratios_bit_identical_to_freqtrade(n, backend_name):
+    """Sharpe, Sortino, SQN, expectancy and Calmar equal Freqtrade's to the last bit."""
+    rng = np.random.default_rng(n)
+    profit = rng.normal(0.3, 20, n) * 10.0 ** rng.integers(-5, 5, n)
+    if n > 8:
+        profit[rng.integers(0, n, n // 8)] = np.nan
+        profit[rng.integers(0, n, n // 16)] = 0.0
+    trades = make_trades(profit, np.arange(n) // 3)
+    lo = pd.Timestamp("2024-01-01", tz="UTC")
+    hi = lo + pd.Timedelta(days=40, hours=5)
+    _backend.set_backend(backend_name, "metrics")
+    try:
+        for sb in (1000.0, 777.7, 3, 0):  # 0: infinite / NaN returns, as pandas
+            for name in ("calculate_sharpe", "calculate_sortino", "calculate_calmar"):
+                with np.errstate(all="ignore"):
+                    got = getattr(fm, name)(trades, lo, hi, sb)
+                    exp = getattr(ft, name)(trades, lo, hi, sb)
+                assert type(got) is type(exp) and (got == exp or (np.isnan(got) and np.isnan(
+                    exp))), (name, sb, got, exp)
+            with np.errstate(all="ignore"):
+                got, exp = fm.calculate_sqn(trades, sb), ft.calculate_sqn(trades, sb)
+            assert got == exp or (np.isnan(got) and np.isnan(exp)), (sb, got, exp)
+        assert fm.calculate_expectancy(trades) == ft.calculate_expectancy(trades)
     finally:
         _backend.set_backend("compiled", "metrics")
 

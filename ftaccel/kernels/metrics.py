@@ -41,7 +41,7 @@ def drawdown_series(profit, starting_balance):
         total += p
         if total > peak:
             peak = total
-        hv = 0.0 if peak < 0.0 else peak  # as np.maximum(0, peak): keeps -0.0
+        hv = peak if peak > 0.0 else 0.0  # as np.maximum(0, peak): +0.0 for a -0.0 peak
         cumulative[j] = total
         high[j] = hv
         drawdown[j] = total - hv
@@ -99,42 +99,32 @@ def csum_min_max(profit):
 
 @export("UniTuple(f8, 4)(f8[::1])")
 def win_loss_sums(profit):
-    """Sum and count of the positive values, then of the negative ones."""
-    win = 0.0
-    loss = 0.0
+    """Sum and count of the positive values, then of the negative ones.
+
+    The sums are pandas' ``Series.sum`` of the positive (negative) values taken out in
+    order: numpy's pairwise sums of the compacted values.
+    """
+    n = profit.shape[0]
+    # wins to buf[:nwin], losses to buf[n + 1:n + 1 + nloss]; every value is stored at
+    # both write positions and only the matching one advances (no branches)
+    buf = np.empty(2 * n + 2)
     nwin = 0
     nloss = 0
-    for i in range(profit.shape[0]):
+    for i in range(n):
         p = profit[i]
-        if p > 0.0:
-            win += p
-            nwin += 1
-        elif p < 0.0:
-            loss += p
-            nloss += 1
+        buf[nwin] = p
+        buf[n + 1 + nloss] = p
+        nwin += 1 if p > 0.0 else 0
+        nloss += 1 if p < 0.0 else 0
+    win = 0.0 + _pairwise(buf, 0, nwin)
+    loss = 0.0 + _pairwise(buf, n + 1, nloss)
     return win, float(nwin), loss, float(nloss)
 
 
 @export("f8(f8[::1], i8)")
 def nanstd(values, ddof):
     """Standard deviation skipping NaN, two naive passes (as pandas via bottleneck)."""
-    total = 0.0
-    count = 0
-    for i in range(values.shape[0]):
-        v = values[i]
-        if not np.isnan(v):
-            total += v
-            count += 1
-    if count <= ddof:
-        return np.nan
-    mean = total / count
-    sq = 0.0
-    for i in range(values.shape[0]):
-        v = values[i]
-        if not np.isnan(v):
-            d = v - mean
-            sq += d * d
-    return np.sqrt(sq / (count - ddof))
+    return _std_two_pass(values, values.shape[0], ddof)
 
 
 @export("f8[::1](i8[::1], f8[::1], i8)")
@@ -393,136 +383,18 @@ def student_t_two_sided(t, df):
     return min(p, 1.0)
 
 
-@helper
-def _pairwise_block(a, lo, n):
-    """numpy's pairwise_sum leaf: ``n <= 128`` values, eight running sums."""
-    if n < 8:
-        res = 0.0
-        for i in range(n):
-            res += a[lo + i]
-        return res
-    r0 = a[lo]
-    r1 = a[lo + 1]
-    r2 = a[lo + 2]
-    r3 = a[lo + 3]
-    r4 = a[lo + 4]
-    r5 = a[lo + 5]
-    r6 = a[lo + 6]
-    r7 = a[lo + 7]
-    i = 8
-    stop = n - (n % 8)
-    while i < stop:
-        r0 += a[lo + i]
-        r1 += a[lo + i + 1]
-        r2 += a[lo + i + 2]
-        r3 += a[lo + i + 3]
-        r4 += a[lo + i + 4]
-        r5 += a[lo + i + 5]
-        r6 += a[lo + i + 6]
-        r7 += a[lo + i + 7]
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res += a[lo + i]
-        i += 1
-    return res
+# -- numpy's pairwise summation, without recursion and (up to _PW_CAP values) without heap
+#
+# numpy sums float64 arrays pairwise: a range of more than 128 values is halved (the left
+# half rounded down to a multiple of 8) and the sums of the halves are added; a range of 8
+# to 128 values is summed with eight running sums. The same tree gives the same double.
+# numba.pycc cannot build a recursive helper in this module, so each tree level is its own
+# helper (``_PW_LEVELS`` of them, generated below); a range too deep for them walks the
+# tree with an explicit stack whose leaves are the deepest generated level.
 
-
-@helper
-def _leaf(a, lo, n, nan0):
-    if nan0:
-        return _pairwise_block_nan0(a, lo, n)
-    return _pairwise_block(a, lo, n)
-
-
-@helper
-def _pairwise(a, lo, n, nan0):
-    """numpy's pairwise summation of ``a[lo:lo + n]`` (same blocks, same rounding).
-
-    numpy halves the range (rounded down to a multiple of 8) until blocks of at most 128
-    values and adds the halves; this walks the same tree with an explicit stack.
-    """
-    if n <= 128:
-        return _leaf(a, lo, n, nan0)
-    s_lo = np.empty(128, dtype=np.int64)
-    s_n = np.empty(128, dtype=np.int64)
-    s_state = np.empty(128, dtype=np.int64)
-    vals = np.empty(128)
-    sp = 0
-    vp = 0
-    s_lo[0] = lo
-    s_n[0] = n
-    s_state[0] = 0
-    sp = 1
-    while sp > 0:
-        top = sp - 1
-        cur_lo = s_lo[top]
-        cur_n = s_n[top]
-        if cur_n <= 128:
-            vals[vp] = _leaf(a, cur_lo, cur_n, nan0)
-            vp += 1
-            sp -= 1
-            continue
-        n2 = cur_n // 2
-        n2 -= n2 % 8
-        state = s_state[top]
-        if state == 0:
-            s_state[top] = 1
-            s_lo[sp] = cur_lo
-            s_n[sp] = n2
-            s_state[sp] = 0
-            sp += 1
-        elif state == 1:
-            s_state[top] = 2
-            s_lo[sp] = cur_lo + n2
-            s_n[sp] = cur_n - n2
-            s_state[sp] = 0
-            sp += 1
-        else:
-            right = vals[vp - 1]
-            left = vals[vp - 2]
-            vp -= 2
-            vals[vp] = left + right
-            vp += 1
-            sp -= 1
-    return vals[0]
-
-
-@helper
-def _std_second_pass(values, n, ddof, total, count):
-    """:func:`_std_naive` given its first pass (sequential sum and count of non-NaN)."""
-    if count <= ddof:
-        return np.nan
-    mean = total / count
-    sq = 0.0
-    for i in range(n):
-        v = values[i]
-        if v == v:
-            d = v - mean
-            sq += d * d
-    return np.sqrt(sq / (count - ddof))
-
-
-@helper
-def _std_naive(values, n, ddof):
-    """Two-pass standard deviation of ``values[:n]`` skipping NaN (bottleneck's order)."""
-    total = 0.0
-    count = 0
-    for i in range(n):
-        v = values[i]
-        if not np.isnan(v):
-            total += v
-            count += 1
-    if count <= ddof:
-        return np.nan
-    mean = total / count
-    sq = 0.0
-    for i in range(n):
-        v = values[i]
-        if not np.isnan(v):
-            d = v - mean
-            sq += d * d
-    return np.sqrt(sq / (count - ddof))
+_PW_LEVELS = 6
+#: the longest range every sub-range of which is at most _PW_LEVELS halvings from a leaf
+_PW_CAP = 120 * 2**_PW_LEVELS + 8
 
 
 @helper
@@ -531,12 +403,12 @@ def _z(v):
 
 
 @helper
-def _pairwise_block_nan0(a, lo, n):
-    """:func:`_pairwise_block` reading NaN as 0."""
+def _leaf(a, lo, n):
+    """numpy's pairwise_sum leaf of ``a[lo:lo + n]`` (``n <= 128``), NaN read as 0."""
     if n < 8:
         res = 0.0
-        for i in range(n):
-            res += _z(a[lo + i])
+        for i in range(lo, lo + n):
+            res += _z(a[i])
         return res
     r0 = _z(a[lo])
     r1 = _z(a[lo + 1])
@@ -546,23 +418,230 @@ def _pairwise_block_nan0(a, lo, n):
     r5 = _z(a[lo + 5])
     r6 = _z(a[lo + 6])
     r7 = _z(a[lo + 7])
-    i = 8
-    stop = n - (n % 8)
+    i = lo + 8
+    stop = lo + n - (n % 8)
     while i < stop:
-        r0 += _z(a[lo + i])
-        r1 += _z(a[lo + i + 1])
-        r2 += _z(a[lo + i + 2])
-        r3 += _z(a[lo + i + 3])
-        r4 += _z(a[lo + i + 4])
-        r5 += _z(a[lo + i + 5])
-        r6 += _z(a[lo + i + 6])
-        r7 += _z(a[lo + i + 7])
+        r0 += _z(a[i])
+        r1 += _z(a[i + 1])
+        r2 += _z(a[i + 2])
+        r3 += _z(a[i + 3])
+        r4 += _z(a[i + 4])
+        r5 += _z(a[i + 5])
+        r6 += _z(a[i + 6])
+        r7 += _z(a[i + 7])
         i += 8
     res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res += _z(a[lo + i])
+    while i < lo + n:
+        res += _z(a[i])
         i += 1
     return res
+
+
+def _sum_level(inner):
+    """One more tree level over ``inner`` for :func:`_leaf` sums."""
+
+    @helper
+    def level(a, lo, n):
+        if n <= 128:
+            return _leaf(a, lo, n)
+        n2 = n // 2
+        n2 -= n2 % 8
+        return inner(a, lo, n2) + inner(a, lo + n2, n - n2)
+
+    return level
+
+
+
+
+@helper
+def _acc(v, seq, cnt):
+    """``v`` with NaN as 0 for the pairwise sum, and the deviation's first pass (the
+    sequential sum and the count of the non-NaN values) advanced by ``v``."""
+    ok = v == v
+    z = v if ok else 0.0
+    return z, seq + z, cnt + (1 if ok else 0)  # + 0.0 keeps a sum started at 0.0
+
+
+@helper
+def _stat_leaf(a, lo, n, seq, cnt):
+    """:func:`_leaf` of ``a[lo:lo + n]`` that also carries the sequential sum ``seq`` and
+    the count ``cnt`` of the non-NaN values through the range, in order."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            z, seq, cnt = _acc(a[i], seq, cnt)
+            res += z
+        return res, seq, cnt
+    r0, seq, cnt = _acc(a[lo], seq, cnt)
+    r1, seq, cnt = _acc(a[lo + 1], seq, cnt)
+    r2, seq, cnt = _acc(a[lo + 2], seq, cnt)
+    r3, seq, cnt = _acc(a[lo + 3], seq, cnt)
+    r4, seq, cnt = _acc(a[lo + 4], seq, cnt)
+    r5, seq, cnt = _acc(a[lo + 5], seq, cnt)
+    r6, seq, cnt = _acc(a[lo + 6], seq, cnt)
+    r7, seq, cnt = _acc(a[lo + 7], seq, cnt)
+    i = lo + 8
+    stop = lo + n - (n % 8)
+    while i < stop:
+        z, seq, cnt = _acc(a[i], seq, cnt)
+        r0 += z
+        z, seq, cnt = _acc(a[i + 1], seq, cnt)
+        r1 += z
+        z, seq, cnt = _acc(a[i + 2], seq, cnt)
+        r2 += z
+        z, seq, cnt = _acc(a[i + 3], seq, cnt)
+        r3 += z
+        z, seq, cnt = _acc(a[i + 4], seq, cnt)
+        r4 += z
+        z, seq, cnt = _acc(a[i + 5], seq, cnt)
+        r5 += z
+        z, seq, cnt = _acc(a[i + 6], seq, cnt)
+        r6 += z
+        z, seq, cnt = _acc(a[i + 7], seq, cnt)
+        r7 += z
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < lo + n:
+        z, seq, cnt = _acc(a[i], seq, cnt)
+        res += z
+        i += 1
+    return res, seq, cnt
+
+
+def _stat_level(inner):
+    """One more tree level over ``inner`` for :func:`_stat_leaf` (left half first)."""
+
+    @helper
+    def level(a, lo, n, seq, cnt):
+        if n <= 128:
+            return _stat_leaf(a, lo, n, seq, cnt)
+        n2 = n // 2
+        n2 -= n2 % 8
+        left, seq, cnt = inner(a, lo, n2, seq, cnt)
+        right, seq, cnt = inner(a, lo + n2, n - n2, seq, cnt)
+        return left + right, seq, cnt
+
+    return level
+
+
+_sum_top = _leaf
+_stat_top = _stat_leaf
+for _ in range(_PW_LEVELS):
+    _sum_top = _sum_level(_sum_top)
+    _stat_top = _stat_level(_stat_top)
+del _
+
+
+@helper
+def _pw_stack(n):
+    """The explicit stack of :func:`_pairwise` (depth < 64)."""
+    return (np.empty(64, dtype=np.int64), np.empty(64, dtype=np.int64),
+            np.empty(64, dtype=np.int64), np.empty(64))
+
+
+@helper
+def _pairwise(a, lo, n):
+    """numpy's pairwise sum of ``a[lo:lo + n]``, NaN read as 0 (same tree, same double)."""
+    if n <= _PW_CAP:
+        return _sum_top(a, lo, n)
+    s_lo, s_n, s_state, vals = _pw_stack(n)
+    s_lo[0] = lo
+    s_n[0] = n
+    s_state[0] = 0
+    sp = 1
+    vp = 0
+    while sp > 0:
+        top = sp - 1
+        cur_lo = s_lo[top]
+        cur_n = s_n[top]
+        if cur_n <= _PW_CAP:
+            vals[vp] = _sum_top(a, cur_lo, cur_n)
+            vp += 1
+            sp -= 1
+            continue
+        n2 = cur_n // 2
+        n2 -= n2 % 8
+        state = s_state[top]
+        if state == 2:
+            vals[vp - 2] = vals[vp - 2] + vals[vp - 1]
+            vp -= 1
+            sp -= 1
+            continue
+        s_state[top] = state + 1
+        s_lo[sp] = cur_lo if state == 0 else cur_lo + n2
+        s_n[sp] = n2 if state == 0 else cur_n - n2
+        s_state[sp] = 0
+        sp += 1
+    return vals[0]
+
+
+@helper
+def _stat_pairwise(a, n):
+    """``(pairwise sum, sequential sum, count)`` of ``a[:n]``, NaN as 0 / skipped: numpy's
+    sum and the first pass of bottleneck's deviation in one walk."""
+    if n <= _PW_CAP:
+        return _stat_top(a, 0, n, 0.0, 0)
+    s_lo, s_n, s_state, vals = _pw_stack(n)
+    seq = 0.0
+    cnt = 0
+    s_lo[0] = 0
+    s_n[0] = n
+    s_state[0] = 0
+    sp = 1
+    vp = 0
+    while sp > 0:
+        top = sp - 1
+        cur_lo = s_lo[top]
+        cur_n = s_n[top]
+        if cur_n <= _PW_CAP:
+            part, seq, cnt = _stat_top(a, cur_lo, cur_n, seq, cnt)
+            vals[vp] = part
+            vp += 1
+            sp -= 1
+            continue
+        n2 = cur_n // 2
+        n2 -= n2 % 8
+        state = s_state[top]
+        if state == 2:
+            vals[vp - 2] = vals[vp - 2] + vals[vp - 1]
+            vp -= 1
+            sp -= 1
+            continue
+        s_state[top] = state + 1
+        s_lo[sp] = cur_lo if state == 0 else cur_lo + n2
+        s_n[sp] = n2 if state == 0 else cur_n - n2
+        s_state[sp] = 0
+        sp += 1
+    return vals[0], seq, cnt
+
+
+@helper
+def _std_second_pass(r, n, ddof, total, count):
+    """Deviation of ``r[:n]`` given the first pass (sequential sum and count of the
+    non-NaN values): bottleneck's sequential sum of squared deviations."""
+    if count <= ddof:
+        return np.nan
+    mean = total / count
+    sq = 0.0
+    for i in range(n):
+        v = r[i]
+        d = v - mean
+        sq += d * d if v == v else 0.0
+    return np.sqrt(sq / (count - ddof))
+
+
+@helper
+def _std_two_pass(r, n, ddof):
+    """Deviation of ``r[:n]`` with ``ddof``, NaN skipped, in bottleneck's order: a
+    sequential sum for the mean, then a sequential sum of squared deviations."""
+    total = 0.0
+    count = 0
+    for i in range(n):
+        v = r[i]
+        ok = v == v
+        total += v if ok else 0.0  # + 0.0 leaves a sum that started at 0.0 unchanged
+        count += 1 if ok else 0
+    return _std_second_pass(r, n, ddof, total, count)
 
 
 @export("UniTuple(f8, 3)(f8[::1], f8, i8, i8)")
@@ -572,36 +651,24 @@ def returns_stats(profit, starting_balance, ddof, downside):
     Returns ``(sum, count, std)``: the sum with NaN as 0 (numpy's pairwise order), the
     count of non-NaN returns and their standard deviation with ``ddof`` (NaN skipped, two
     passes as bottleneck) -- of the returns of the losing trades (``profit < 0``) only
-    when ``downside`` is 1.
+    when ``downside`` is 1 (then count is NaN).
     """
     n = profit.shape[0]
     r = np.empty(n)
-    count = 0
-    seq = 0.0
-    for i in range(n):
-        v = profit[i] / starting_balance
-        r[i] = v
-        if v == v:
-            count += 1
-            seq += v
-    total = 0.0 + _pairwise(r, 0, n, count < n)
+    for i in range(n):  # one vectorizable pass: each return is divided once
+        r[i] = profit[i] / starting_balance
     if downside == 0:
-        return total, float(count), _std_second_pass(r, n, ddof, seq, count)
+        total, seq, count = _stat_pairwise(r, n)
+        return 0.0 + total, float(count), _std_second_pass(r, n, ddof, seq, count)
+    total = 0.0 + _pairwise(r, 0, n)
     nd = 0
-    dseq = 0.0
-    dcount = 0
-    for i in range(n):
-        if profit[i] < 0.0:
-            v = r[i]
-            r[nd] = v
-            nd += 1
-            if v == v:
-                dseq += v
-                dcount += 1
-    return total, np.nan, _std_second_pass(r, nd, ddof, dseq, dcount)
+    for i in range(n):  # the losses' returns to the front, in order, without branches
+        r[nd] = r[i]
+        nd += 1 if profit[i] < 0.0 else 0
+    return total, np.nan, _std_two_pass(r, nd, ddof)
 
 
 @export("f8(f8[::1])")
 def pairwise_sum(values):
     """Sum with NaN as 0 in numpy's pairwise order (pandas' ``Series.sum``)."""
-    return 0.0 + _pairwise(values, 0, values.shape[0], True)
+    return 0.0 + _pairwise(values, 0, values.shape[0])
