@@ -62,15 +62,19 @@ def _macd(real, start, fastperiod, slowperiod, signalperiod, fixed):
     macd[first] = m
     signal[first] = sig
     hist[first] = m - sig
-    for i in range(first + 1, n):
-        v = real[i]
+    x = real[first + 1:]
+    om = macd[first + 1:]
+    os = signal[first + 1:]
+    oh = hist[first + 1:]
+    for j in range(om.shape[0]):
+        v = x[j]
         slow = (v - slow) * k_slow + slow
         fast = (v - fast) * k_fast + fast
         m = fast - slow
         sig = (m - sig) * k_sig + sig
-        macd[i] = m
-        signal[i] = sig
-        hist[i] = m - sig
+        om[j] = m
+        os[j] = sig
+        oh[j] = m - sig
     return macd, signal, hist
 
 
@@ -128,12 +132,55 @@ def macdext(real, start, fastperiod, fastmatype, slowperiod, slowmatype, signalp
 
 
 @helper
+def _po_ema(real, start, fastperiod, slowperiod, percent):
+    # Both EMAs in one pass, each seeded (mean of its first ``period`` inputs from
+    # ``start``) and advanced exactly as TA-Lib's two separate EMA passes.
+    n = real.shape[0]
+    first = start + slowperiod - 1
+    out = nan_head(n, first)
+    if first >= n:
+        return out
+    k_fast = 2.0 / (fastperiod + 1)
+    k_slow = 2.0 / (slowperiod + 1)
+    fast_first = start + fastperiod - 1
+    total = 0.0
+    for i in range(start, fast_first + 1):
+        total += real[i]
+    fast = total / fastperiod
+    for i in range(fast_first + 1, first + 1):
+        fast = (real[i] - fast) * k_fast + fast
+    total = 0.0
+    for i in range(start, first + 1):
+        total += real[i]
+    slow = total / slowperiod
+    x = real[first + 1:]
+    o = out[first + 1:]
+    if percent:
+        out[first] = 0.0 if -1e-14 < slow < 1e-14 else ((fast - slow) / slow) * 100.0
+        for j in range(o.shape[0]):
+            v = x[j]
+            fast = (v - fast) * k_fast + fast
+            slow = (v - slow) * k_slow + slow
+            o[j] = 0.0 if -1e-14 < slow < 1e-14 else ((fast - slow) / slow) * 100.0
+    else:
+        out[first] = fast - slow
+        for j in range(o.shape[0]):
+            v = x[j]
+            fast = (v - fast) * k_fast + fast
+            slow = (v - slow) * k_slow + slow
+            o[j] = fast - slow
+    return out
+
+
+@helper
 def _po(real, start, fastperiod, slowperiod, matype, percent):
     n = real.shape[0]
     if matype == 11:
         matype = 1
     if slowperiod < fastperiod:
         fastperiod, slowperiod = slowperiod, fastperiod
+    if matype == 1 and fastperiod > 1:  # the default: a fused pass
+        return _po_ema(real, start, fastperiod, slowperiod, percent)
     first = start + _ma_lookback(slowperiod, matype)
     out = nan_head(n, n)
     if first >= n:
@@ -197,12 +244,15 @@ def trix(real, start, timeperiod):
         e2 = (e1 - e2) * k + e2
         t3 += e2
     e3 = t3 / timeperiod
-    for i in range(first, n):
-        e1 = (real[i] - e1) * k + e1
+    x = real[first:]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        e1 = (x[j] - e1) * k + e1
         e2 = (e1 - e2) * k + e2
         prev = e3
         e3 = (e2 - e3) * k + e3
-        out[i] = ((e3 / prev) - 1.0) * 100.0 if prev != 0.0 else 0.0
+        r = ((e3 / prev) - 1.0) * 100.0
+        o[j] = r if prev != 0.0 else 0.0
     return out
 
 
