@@ -245,15 +245,15 @@ def _make_dm(mode):
                 dm = pl - lo
                 ph = h
                 pl = lo
+                # selects, not branches (the direction of a move is unpredictable);
+                # adding 0.0 leaves the sum as TA-Lib's skipped update does
                 if mode == _DM_PLUS:
                     sp = sp - sp / per
-                    if dp > 0.0 and dp > dm:
-                        sp += dp
+                    sp += dp if (dp > 0.0) & (dp > dm) else 0.0
                     out[i] = sp
                 else:
                     sm = sm - sm / per
-                    if dm > 0.0 and dp < dm:
-                        sm += dm
+                    sm += dm if (dm > 0.0) & (dp < dm) else 0.0
                     out[i] = sm
             return out
         sum_dx = 0.0
@@ -268,10 +268,9 @@ def _make_dm(mode):
             pl = lo
             sm = sm - sm / per
             sp = sp - sp / per
-            if dm > 0.0 and dp < dm:
-                sm += dm
-            elif dp > 0.0 and dp > dm:
-                sp += dp
+            # selects, not branches (the two cases exclude each other: dp < dm, dp > dm)
+            sm += dm if (dm > 0.0) & (dp < dm) else 0.0
+            sp += dp if (dp > 0.0) & (dp > dm) else 0.0
             tr = h - lo
             t = abs(h - pc)
             if t > tr:
@@ -542,10 +541,10 @@ def cmo(real, start, timeperiod):
         prev = x
         loss *= keep
         gain *= keep
-        if d < 0.0:
-            loss -= d
-        else:
-            gain += d
+        # selects, not branches (a NaN move goes to the gains, as TA-Lib's else branch)
+        down = d < 0.0
+        loss -= d if down else 0.0
+        gain += 0.0 if down else d
         loss /= per
         gain /= per
         tot = gain + loss
@@ -650,9 +649,10 @@ def _make_aroon(osc):
                     if tmp <= lowest:
                         lo_idx = i
                         lowest = tmp
-            elif tmp <= lowest:
-                lo_idx = today
-                lowest = tmp
+            else:  # a new extreme arrives at random: selects, not a branch
+                take = tmp <= lowest
+                lo_idx = today if take else lo_idx
+                lowest = tmp if take else lowest
             tmp = hb[today]
             if hi_idx < trailing:
                 hi_idx = trailing
@@ -662,9 +662,10 @@ def _make_aroon(osc):
                     if tmp >= highest:
                         hi_idx = i
                         highest = tmp
-            elif tmp >= highest:
-                hi_idx = today
-                highest = tmp
+            else:
+                take = tmp >= highest
+                hi_idx = today if take else hi_idx
+                highest = tmp if take else highest
             if osc:
                 o_up[j] = factor * (hi_idx - lo_idx)
             else:

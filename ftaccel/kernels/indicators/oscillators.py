@@ -259,46 +259,53 @@ def trix(real, start, timeperiod):
 @helper
 def _fastk(high, low, close, start, fastk_period):
     """TA-Lib's raw %K from ``start + fastk_period - 1`` (NaN before); 0 when the range is
-    within 1e-14 of the prices' scale (or infinite)."""
+    within 1e-14 of the prices' scale (or infinite). TA-Lib's extreme tracking on views
+    from ``start``; a new extreme is taken with selects (it arrives at random, a branch
+    would mispredict) and the value is computed before its zero-range select."""
     n = high.shape[0]
     first = start + fastk_period - 1
     out = nan_head(n, first)
-    trailing = start
+    if first >= n:
+        return out
+    hb = high[start:]
+    lb = low[start:]
+    cb = close[start:]
+    ob = out[start:]
+    trailing = 0
     lowest_idx = -1
     highest_idx = -1
     highest = 0.0
     lowest = 0.0
-    for today in range(first, n):
-        tmp = low[today]
+    for today in range(fastk_period - 1, ob.shape[0]):
+        tmp = lb[today]
         if lowest_idx < trailing:
             lowest_idx = trailing
-            lowest = low[lowest_idx]
+            lowest = lb[lowest_idx]
             for i in range(lowest_idx + 1, today + 1):
-                tmp = low[i]
+                tmp = lb[i]
                 if tmp < lowest:
                     lowest_idx = i
                     lowest = tmp
-        elif tmp <= lowest:
-            lowest_idx = today
-            lowest = tmp
-        tmp = high[today]
+        else:
+            take = tmp <= lowest
+            lowest_idx = today if take else lowest_idx
+            lowest = tmp if take else lowest
+        tmp = hb[today]
         if highest_idx < trailing:
             highest_idx = trailing
-            highest = high[highest_idx]
+            highest = hb[highest_idx]
             for i in range(highest_idx + 1, today + 1):
-                tmp = high[i]
+                tmp = hb[i]
                 if tmp > highest:
                     highest_idx = i
                     highest = tmp
-        elif tmp >= highest:
-            highest_idx = today
-            highest = tmp
-        # TA-Lib's scale-aware zero test on the range (1e-14 of |highest| + |lowest|)
-        diff = highest - lowest
-        if not abs(diff) <= 1e-14 * (abs(highest) + abs(lowest)):
-            out[today] = ((close[today] - lowest) / diff) * 100.0
         else:
-            out[today] = 0.0
+            take = tmp >= highest
+            highest_idx = today if take else highest_idx
+            highest = tmp if take else highest
+        diff = highest - lowest
+        r = ((cb[today] - lowest) / diff) * 100.0
+        ob[today] = 0.0 if abs(diff) <= 1e-14 * (abs(highest) + abs(lowest)) else r
         trailing += 1
     return out
 
