@@ -92,6 +92,68 @@ def macdfix(real, start, signalperiod):
     return _macd(real, start, 12, 26, signalperiod, True)
 
 
+@helper
+def _macdext_sma(real, start, fastperiod, slowperiod, signalperiod):
+    # All three lines SMA (the default): one pass with three running sums, each SMA
+    # started where TA-Lib starts it and summed in _sma's order (same values as the
+    # generic path: slow from ``start``, fast end-aligned, signal from ``macd_first``).
+    n = real.shape[0]
+    macd_first = start + slowperiod - 1
+    first = macd_first + signalperiod - 1
+    macd = nan_head(n, n)
+    signal = nan_head(n, n)
+    hist = nan_head(n, n)
+    if first >= n:
+        return macd, signal, hist
+    slow_tot = 0.0
+    for i in range(start, macd_first):
+        slow_tot += real[i]
+    fast_start = macd_first - fastperiod + 1
+    fast_tot = 0.0
+    for i in range(fast_start, macd_first):
+        fast_tot += real[i]
+    x = real[macd_first:]
+    slow_out = real[start:n - slowperiod + 1]
+    fast_out = real[fast_start:n - fastperiod + 1]
+    om = macd[macd_first:]
+    cnt = om.shape[0]
+    sig_tot = 0.0
+    for j in range(signalperiod - 1):
+        v = x[j]
+        slow_tot += v
+        s = slow_tot
+        slow_tot -= slow_out[j]
+        fast_tot += v
+        f = fast_tot
+        fast_tot -= fast_out[j]
+        m = f / fastperiod - s / slowperiod
+        om[j] = m
+        sig_tot += m
+    osg = signal[first:]
+    oh = hist[first:]
+    for j in range(signalperiod - 1, cnt):
+        v = x[j]
+        slow_tot += v
+        s = slow_tot
+        slow_tot -= slow_out[j]
+        fast_tot += v
+        f = fast_tot
+        fast_tot -= fast_out[j]
+        m = f / fastperiod - s / slowperiod
+        om[j] = m
+        sig_tot += m
+        g = sig_tot
+        k = j - (signalperiod - 1)
+        sig_tot -= om[k]
+        g = g / signalperiod
+        osg[k] = g
+        oh[k] = m - g
+    for i in range(macd_first, first):
+        macd[i] = NAN
+    return macd, signal, hist
+
+
+
 @export("UniTuple(f8[::1], 3)(f8[::1], i8, i8, i8, i8, i8, i8, i8)")
 def macdext(real, start, fastperiod, fastmatype, slowperiod, slowmatype, signalperiod,
             signalmatype):
@@ -108,6 +170,9 @@ def macdext(real, start, fastperiod, fastmatype, slowperiod, slowmatype, signalp
     if slowperiod < fastperiod:
         fastperiod, slowperiod = slowperiod, fastperiod
         fastmatype, slowmatype = slowmatype, fastmatype
+    if (fastmatype == 0 and slowmatype == 0 and signalmatype == 0 and fastperiod > 1
+            and signalperiod > 1):
+        return _macdext_sma(real, start, fastperiod, slowperiod, signalperiod)
     lb_fast = _ma_lookback(fastperiod, fastmatype)
     lb_slow = _ma_lookback(slowperiod, slowmatype)
     lb_large = max(lb_fast, lb_slow)
