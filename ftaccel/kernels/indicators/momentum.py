@@ -4,7 +4,6 @@ import numpy as np
 
 from .. import export, helper
 from ._common import nan_head
-from .mathops import _highest_lowest
 
 NAN = np.nan
 
@@ -68,47 +67,55 @@ def mom(real, start, timeperiod):
     return out
 
 
-@helper
-def _mo_roc_generic(real, start, timeperiod, kind):
-    n = real.shape[0]
-    first = start + timeperiod
-    out = nan_head(n, first)
-    if first >= n:
+def _make_roc(kind):
+    """ROC (``kind`` 0), ROCP (1) or ROCR (2) compiled for one constant ``kind``. The
+    quotient is computed on every row and a zero ``prev`` selects 0 afterwards (same
+    values as TA-Lib's branch), which lets the loop vectorise."""
+
+    def run(real, start, timeperiod):
+        n = real.shape[0]
+        first = start + timeperiod
+        out = nan_head(n, first)
+        if first >= n:
+            return out
+        x = real[first:]
+        before = real[start:n - timeperiod]
+        o = out[first:]
+        for j in range(o.shape[0]):
+            prev = before[j]
+            if kind == 0:
+                r = (x[j] / prev - 1.0) * 100.0
+            elif kind == 1:
+                r = (x[j] - prev) / prev
+            else:
+                r = x[j] / prev
+            o[j] = r if prev != 0.0 else 0.0
         return out
-    x = real[first:]
-    before = real[start:n - timeperiod]
-    o = out[first:]
-    if kind == 0:
-        for j in range(o.shape[0]):
-            prev = before[j]
-            o[j] = (x[j] / prev - 1.0) * 100.0 if prev != 0.0 else 0.0
-    elif kind == 1:
-        for j in range(o.shape[0]):
-            prev = before[j]
-            o[j] = (x[j] - prev) / prev if prev != 0.0 else 0.0
-    else:
-        for j in range(o.shape[0]):
-            prev = before[j]
-            o[j] = x[j] / prev if prev != 0.0 else 0.0
-    return out
+
+    return helper(run)
+
+
+_mo_roc = _make_roc(0)
+_mo_rocp = _make_roc(1)
+_mo_rocr = _make_roc(2)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def roc(real, start, timeperiod):
     """Rate of change ``(real/prev - 1) * 100``. Lookback ``timeperiod``; a zero prev gives 0."""
-    return _mo_roc_generic(real, start, timeperiod, 0)
+    return _mo_roc(real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def rocp(real, start, timeperiod):
     """Rate of change ``(real - prev) / prev``. Lookback ``timeperiod``; a zero prev gives 0."""
-    return _mo_roc_generic(real, start, timeperiod, 1)
+    return _mo_rocp(real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def rocr(real, start, timeperiod):
     """Rate of change ratio ``real / prev``. Lookback ``timeperiod``; a zero prev gives 0."""
-    return _mo_roc_generic(real, start, timeperiod, 2)
+    return _mo_rocr(real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], f8[::1], f8[::1], i8)")
@@ -118,12 +125,16 @@ def bop(open_, high, low, close, start):
     Lookback 0; NaN inputs give NaN.
     """
     n = open_.shape[0]
-    out = np.empty(n)
-    for i in range(min(start, n)):
-        out[i] = NAN
-    for i in range(start, n):
-        t = high[i] - low[i]
-        out[i] = 0.0 if t <= 0.0 else (close[i] - open_[i]) / t
+    out = nan_head(n, start)
+    o = out[start:]
+    op = open_[start:]
+    h = high[start:]
+    lo = low[start:]
+    c = close[start:]
+    for j in range(o.shape[0]):  # quotient first, then the select: vectorises
+        t = h[j] - lo[j]
+        r = (c[j] - op[j]) / t
+        o[j] = 0.0 if t <= 0.0 else r
     return out
 
 
@@ -158,72 +169,96 @@ def _mo_dm_lookback(timeperiod, mode):
     return 2 * timeperiod - 1
 
 
-@helper
-def _mo_dm(high, low, close, start, timeperiod, mode):
-    n = high.shape[0]
-    out = np.empty(n)
-    first = start + _mo_dm_lookback(timeperiod, mode)
-    for i in range(min(first, n)):
-        out[i] = NAN
-    if first >= n:
-        return out
-    ph = high[start]
-    pl = low[start]
-    pc = close[start]
-    if timeperiod == 1:  # no smoothing: the one-bar values (DI without the 100 factor)
-        for i in range(start + 1, n):
-            h = high[i]
-            lo = low[i]
+def _make_dm(mode):
+    """The directional-movement pass compiled for one constant ``mode`` (so each
+    member keeps only its own branches in the loop)."""
+
+    def run(high, low, close, start, timeperiod):
+        n = high.shape[0]
+        out = np.empty(n)
+        first = start + _mo_dm_lookback(timeperiod, mode)
+        for i in range(min(first, n)):
+            out[i] = NAN
+        if first >= n:
+            return out
+        ph = high[start]
+        pl = low[start]
+        pc = close[start]
+        if timeperiod == 1:  # no smoothing: the one-bar values (DI without the 100 factor)
+            for i in range(start + 1, n):
+                h = high[i]
+                lo = low[i]
+                dp = h - ph
+                dm = pl - lo
+                ph = h
+                pl = lo
+                v = 0.0
+                if mode == _DM_PLUS or mode == _DI_PLUS:
+                    if dp > 0.0 and dp > dm:
+                        v = dp
+                elif dm > 0.0 and dp < dm:
+                    v = dm
+                if mode >= _DI_PLUS and v != 0.0:
+                    tr = h - lo
+                    t = abs(h - pc)
+                    if t > tr:
+                        tr = t
+                    t = abs(lo - pc)
+                    if t > tr:
+                        tr = t
+                    v = 0.0 if _mo_is_zero(tr) else v / tr
+                pc = close[i]
+                out[i] = v
+            return out
+        per = float(timeperiod)
+        sp = 0.0
+        sm = 0.0
+        st = 0.0
+        today = start
+        for _ in range(timeperiod - 1):
+            today += 1
+            h = high[today]
+            lo = low[today]
             dp = h - ph
             dm = pl - lo
             ph = h
             pl = lo
-            v = 0.0
-            if mode == _DM_PLUS or mode == _DI_PLUS:
-                if dp > 0.0 and dp > dm:
-                    v = dp
-            elif dm > 0.0 and dp < dm:
-                v = dm
-            if mode >= _DI_PLUS and v != 0.0:
-                tr = h - lo
-                t = abs(h - pc)
-                if t > tr:
-                    tr = t
-                t = abs(lo - pc)
-                if t > tr:
-                    tr = t
-                v = 0.0 if _mo_is_zero(tr) else v / tr
-            pc = close[i]
-            out[i] = v
-        return out
-    per = float(timeperiod)
-    sp = 0.0
-    sm = 0.0
-    st = 0.0
-    today = start
-    for _ in range(timeperiod - 1):
-        today += 1
-        h = high[today]
-        lo = low[today]
-        dp = h - ph
-        dm = pl - lo
-        ph = h
-        pl = lo
-        if dm > 0.0 and dp < dm:
-            sm += dm
-        elif dp > 0.0 and dp > dm:
-            sp += dp
-        tr = h - lo
-        t = abs(h - pc)
-        if t > tr:
-            tr = t
-        t = abs(lo - pc)
-        if t > tr:
-            tr = t
-        st += tr
-        pc = close[today]
-    if mode <= _DM_MINUS:
-        out[today] = sp if mode == _DM_PLUS else sm
+            if dm > 0.0 and dp < dm:
+                sm += dm
+            elif dp > 0.0 and dp > dm:
+                sp += dp
+            tr = h - lo
+            t = abs(h - pc)
+            if t > tr:
+                tr = t
+            t = abs(lo - pc)
+            if t > tr:
+                tr = t
+            st += tr
+            pc = close[today]
+        if mode <= _DM_MINUS:
+            out[today] = sp if mode == _DM_PLUS else sm
+            for i in range(today + 1, n):
+                h = high[i]
+                lo = low[i]
+                dp = h - ph
+                dm = pl - lo
+                ph = h
+                pl = lo
+                # selects, not branches (the direction of a move is unpredictable);
+                # adding 0.0 leaves the sum as TA-Lib's skipped update does
+                if mode == _DM_PLUS:
+                    sp = sp - sp / per
+                    sp += dp if (dp > 0.0) & (dp > dm) else 0.0
+                    out[i] = sp
+                else:
+                    sm = sm - sm / per
+                    sm += dm if (dm > 0.0) & (dp < dm) else 0.0
+                    out[i] = sm
+            return out
+        sum_dx = 0.0
+        adx = 0.0
+        prev_dx = 0.0
         for i in range(today + 1, n):
             h = high[i]
             lo = low[i]
@@ -231,90 +266,78 @@ def _mo_dm(high, low, close, start, timeperiod, mode):
             dm = pl - lo
             ph = h
             pl = lo
-            if mode == _DM_PLUS:
-                sp = sp - sp / per
-                if dp > 0.0 and dp > dm:
-                    sp += dp
-                out[i] = sp
-            else:
-                sm = sm - sm / per
-                if dm > 0.0 and dp < dm:
-                    sm += dm
-                out[i] = sm
-        return out
-    sum_dx = 0.0
-    adx = 0.0
-    prev_dx = 0.0
-    for i in range(today + 1, n):
-        h = high[i]
-        lo = low[i]
-        dp = h - ph
-        dm = pl - lo
-        ph = h
-        pl = lo
-        sm = sm - sm / per
-        sp = sp - sp / per
-        if dm > 0.0 and dp < dm:
-            sm += dm
-        elif dp > 0.0 and dp > dm:
-            sp += dp
-        tr = h - lo
-        t = abs(h - pc)
-        if t > tr:
-            tr = t
-        t = abs(lo - pc)
-        if t > tr:
-            tr = t
-        st = st - st / per + tr
-        pc = close[i]
-        if mode == _DI_PLUS or mode == _DI_MINUS:
-            if _mo_is_zero(st):
-                out[i] = 0.0
-            else:
-                out[i] = 100.0 * ((sp if mode == _DI_PLUS else sm) / st)
-            continue
-        ok = False
-        dx = 0.0
-        if not _mo_is_zero(st):
-            mdi = 100.0 * (sm / st)
-            pdi = 100.0 * (sp / st)
-            tot = mdi + pdi
-            if not _mo_is_zero(tot):
-                dx = 100.0 * (abs(mdi - pdi) / tot)
-                ok = True
-        if mode == _DX:
-            if ok:
-                prev_dx = dx
+            sm = sm - sm / per
+            sp = sp - sp / per
+            # selects, not branches (the two cases exclude each other: dp < dm, dp > dm)
+            sm += dm if (dm > 0.0) & (dp < dm) else 0.0
+            sp += dp if (dp > 0.0) & (dp > dm) else 0.0
+            tr = h - lo
+            t = abs(h - pc)
+            if t > tr:
+                tr = t
+            t = abs(lo - pc)
+            if t > tr:
+                tr = t
+            st = st - st / per + tr
+            pc = close[i]
+            if mode == _DI_PLUS or mode == _DI_MINUS:
+                if _mo_is_zero(st):
+                    out[i] = 0.0
+                else:
+                    out[i] = 100.0 * ((sp if mode == _DI_PLUS else sm) / st)
+                continue
+            ok = False
+            dx = 0.0
+            if not _mo_is_zero(st):
+                mdi = 100.0 * (sm / st)
+                pdi = 100.0 * (sp / st)
+                tot = mdi + pdi
+                if not _mo_is_zero(tot):
+                    dx = 100.0 * (abs(mdi - pdi) / tot)
+                    ok = True
+            if mode == _DX:
+                if ok:
+                    prev_dx = dx
+                elif i == first:
+                    prev_dx = 0.0
+                out[i] = prev_dx
+            elif i < first:
+                if ok:
+                    sum_dx += dx
             elif i == first:
-                prev_dx = 0.0
-            out[i] = prev_dx
-        elif i < first:
-            if ok:
-                sum_dx += dx
-        elif i == first:
-            if ok:
-                sum_dx += dx
-            adx = sum_dx / per
-            out[i] = adx
-        else:
-            if ok:
-                adx = (adx * (per - 1.0) + dx) / per
-            out[i] = adx
-    return out
+                if ok:
+                    sum_dx += dx
+                adx = sum_dx / per
+                out[i] = adx
+            else:
+                if ok:
+                    adx = (adx * (per - 1.0) + dx) / per
+                out[i] = adx
+        return out
+
+    return helper(run)
+
+
+_mo_plus_dm = _make_dm(_DM_PLUS)
+_mo_minus_dm = _make_dm(_DM_MINUS)
+_mo_plus_di = _make_dm(_DI_PLUS)
+_mo_minus_di = _make_dm(_DI_MINUS)
+_mo_dx = _make_dm(_DX)
+_mo_adx = _make_dm(_ADX)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
 def plus_dm(high, low, start, timeperiod):
     """Wilder's smoothed +DM (a running sum, not an average). Lookback ``timeperiod - 1``
     (1 for ``timeperiod=1``, which gives the one-bar +DM); a NaN bar adds no movement."""
-    return _mo_dm(high, low, low, start, timeperiod, _DM_PLUS)
+    return _mo_plus_dm(high, low, low, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
 def minus_dm(high, low, start, timeperiod):
     """Wilder's smoothed -DM. Lookback ``timeperiod - 1`` (1 for ``timeperiod=1``); a NaN
     bar adds no movement."""
-    return _mo_dm(high, low, low, start, timeperiod, _DM_MINUS)
+    return _mo_minus_dm(high, low, low, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
@@ -322,41 +345,43 @@ def plus_di(high, low, close, start, timeperiod):
     """+DI ``100 * +DM / TR`` (both Wilder-smoothed), 0 where TR is 0 or NaN. Lookback
     ``timeperiod`` (1 for ``timeperiod=1``: ``+DM1 / TR1`` without the factor 100, as
     TA-Lib)."""
-    return _mo_dm(high, low, close, start, timeperiod, _DI_PLUS)
+    return _mo_plus_di(high, low, close, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
 def minus_di(high, low, close, start, timeperiod):
     """-DI ``100 * -DM / TR``. Lookback ``timeperiod`` (1 for ``timeperiod=1``, unscaled)."""
-    return _mo_dm(high, low, close, start, timeperiod, _DI_MINUS)
+    return _mo_minus_di(high, low, close, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
 def dx(high, low, close, start, timeperiod):
     """Directional movement index ``100 * |-DI - +DI| / (-DI + +DI)``, 0..100. Lookback
     ``timeperiod``; where TR or the DI sum is 0 or NaN the previous value repeats (0 at first)."""
-    return _mo_dm(high, low, close, start, timeperiod, _DX)
+    return _mo_dx(high, low, close, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
 def adx(high, low, close, start, timeperiod):
     """Average DX: mean of the first ``timeperiod`` DX, then Wilder's smoothing (an undefined
     DX leaves it unchanged). Lookback ``2 * timeperiod - 1``."""
-    return _mo_dm(high, low, close, start, timeperiod, _ADX)
+    return _mo_adx(high, low, close, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
 def adxr(high, low, close, start, timeperiod):
     """ADX rating ``(adx[i] + adx[i - (timeperiod - 1)]) / 2``. Lookback ``3 * timeperiod - 2``."""
-    a = _mo_dm(high, low, close, start, timeperiod, _ADX)
+    a = _mo_adx(high, low, close, start, timeperiod)
     n = high.shape[0]
-    out = np.empty(n)
     first = start + 3 * timeperiod - 2
-    lag = timeperiod - 1
-    for i in range(min(first, n)):
-        out[i] = NAN
-    for i in range(first, n):
-        out[i] = (a[i] + a[i - lag]) / 2.0
+    out = nan_head(n, first)
+    if first >= n:
+        return out
+    x = a[first:]
+    before = a[first - (timeperiod - 1):n - (timeperiod - 1)]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        o[j] = (x[j] + before[j]) / 2.0
     return out
 
 
@@ -408,7 +433,77 @@ def willr(high, low, close, start, timeperiod):
     """Williams' %R ``-100 * (highest high - close) / (highest high - lowest low)`` over
     ``timeperiod`` rows, clamped to -100..0; 0 for a range within 1e-14 of the extremes'
     magnitude. Lookback ``timeperiod - 1``. The extremes are MAX/MIN's (their NaN rule)."""
-    return _highest_lowest(high, low, close, start, timeperiod, 1)
+    # Block scan (the one MAX/MIN use): per block of ``timeperiod`` outputs, suffix extremes
+    # of the block before combined with running prefix extremes, collected in small
+    # buffers; then one branch-free (vectorisable) pass computes the block's values.
+    n = high.shape[0]
+    first = start + timeperiod - 1
+    out = nan_head(n, first)
+    if first >= n:
+        return out
+    p = timeperiod
+    sh = np.empty(p)
+    sl = np.empty(p)
+    hh = np.empty(p)
+    ll = np.empty(p)
+    block = start
+    today = first
+    while today < n:
+        hb = high[block:block + p]
+        lb = low[block:block + p]
+        bh = hb[p - 1]
+        bl = lb[p - 1]
+        sh[p - 1] = bh
+        sl[p - 1] = bl
+        k = p - 1
+        while k > 0:
+            k -= 1
+            th = hb[k]
+            tl = lb[k]
+            if th > bh:
+                bh = th
+            if tl < bl:
+                bl = tl
+            sh[k] = bh
+            sl[k] = bl
+        cnt = min(p, n - today)
+        hh[0] = sh[0]
+        ll[0] = sl[0]
+        if cnt > 1:
+            hn = high[block + p:block + p + cnt - 1]
+            ln = low[block + p:block + p + cnt - 1]
+            bh = hn[0]
+            bl = ln[0]
+            for m in range(1, cnt):
+                if m > 1:
+                    th = hn[m - 1]
+                    tl = ln[m - 1]
+                    if th > bh:
+                        bh = th
+                    if tl < bl:
+                        bl = tl
+                h = sh[m]
+                if bh > h:
+                    h = bh
+                lo = sl[m]
+                if bl < lo:
+                    lo = bl
+                hh[m] = h
+                ll[m] = lo
+        o = out[today:today + cnt]
+        c = close[today:today + cnt]
+        for m in range(cnt):
+            # 0 for a range within 1e-14 of the extremes' magnitude, clamped to -100..0
+            hi = hh[m]
+            lo = ll[m]
+            rng = hi - lo
+            v = (hi - c[m]) / (rng / -100.0)
+            v = 0.0 if v > 0.0 else v
+            v = -100.0 if v < -100.0 else v
+            o[m] = 0.0 if abs(rng) <= 1e-14 * (abs(hi) + abs(lo)) else v
+        today += cnt
+        block += p
+    return out
 
 
 @export("f8[::1](f8[::1], i8, i8)")
@@ -446,10 +541,10 @@ def cmo(real, start, timeperiod):
         prev = x
         loss *= keep
         gain *= keep
-        if d < 0.0:
-            loss -= d
-        else:
-            gain += d
+        # selects, not branches (a NaN move goes to the gains, as TA-Lib's else branch)
+        down = d < 0.0
+        loss -= d if down else 0.0
+        gain += 0.0 if down else d
         loss /= per
         gain /= per
         tot = gain + loss
@@ -522,53 +617,68 @@ def mfi(high, low, close, volume, start, timeperiod):
 # --- AROON, AROONOSC ---------------------------------------------------------------------
 
 
-@helper
-def _mo_aroon(high, low, start, timeperiod, osc):
-    n = high.shape[0]
-    down = np.empty(n)
-    up = np.empty(n)
-    first = start + timeperiod
-    for i in range(min(first, n)):
-        down[i] = NAN
-        up[i] = NAN
-    trailing = start
-    lo_idx = -1
-    hi_idx = -1
-    lowest = 0.0
-    highest = 0.0
-    factor = 100.0 / timeperiod
-    for today in range(first, n):
-        tmp = low[today]
-        if lo_idx < trailing:
-            lo_idx = trailing
-            lowest = low[lo_idx]
-            for i in range(lo_idx + 1, today + 1):
-                tmp = low[i]
-                if tmp <= lowest:
-                    lo_idx = i
-                    lowest = tmp
-        elif tmp <= lowest:
-            lo_idx = today
-            lowest = tmp
-        tmp = high[today]
-        if hi_idx < trailing:
-            hi_idx = trailing
-            highest = high[hi_idx]
-            for i in range(hi_idx + 1, today + 1):
-                tmp = high[i]
-                if tmp >= highest:
-                    hi_idx = i
-                    highest = tmp
-        elif tmp >= highest:
-            hi_idx = today
-            highest = tmp
-        if osc:
-            up[today] = factor * (hi_idx - lo_idx)
-        else:
-            up[today] = factor * (timeperiod - (today - hi_idx))
-            down[today] = factor * (timeperiod - (today - lo_idx))
-        trailing += 1
-    return down, up
+def _make_aroon(osc):
+    """AROON (``osc`` False: down and up) or AROONOSC (True: up - down in one output),
+    compiled for one constant ``osc``. TA-Lib's extreme tracking, on views from ``start``."""
+
+    def run(high, low, start, timeperiod):
+        n = high.shape[0]
+        first = start + timeperiod
+        up = nan_head(n, first)
+        down = up if osc else nan_head(n, first)
+        if first >= n:
+            return down, up
+        hb = high[start:]
+        lb = low[start:]
+        o_up = up[first:]
+        o_down = down[first:]
+        trailing = 0
+        lo_idx = -1
+        hi_idx = -1
+        lowest = 0.0
+        highest = 0.0
+        factor = 100.0 / timeperiod
+        for j in range(o_up.shape[0]):
+            today = j + timeperiod
+            tmp = lb[today]
+            if lo_idx < trailing:
+                lo_idx = trailing
+                lowest = lb[lo_idx]
+                for i in range(lo_idx + 1, today + 1):
+                    tmp = lb[i]
+                    if tmp <= lowest:
+                        lo_idx = i
+                        lowest = tmp
+            else:  # a new extreme arrives at random: selects, not a branch
+                take = tmp <= lowest
+                lo_idx = today if take else lo_idx
+                lowest = tmp if take else lowest
+            tmp = hb[today]
+            if hi_idx < trailing:
+                hi_idx = trailing
+                highest = hb[hi_idx]
+                for i in range(hi_idx + 1, today + 1):
+                    tmp = hb[i]
+                    if tmp >= highest:
+                        hi_idx = i
+                        highest = tmp
+            else:
+                take = tmp >= highest
+                hi_idx = today if take else hi_idx
+                highest = tmp if take else highest
+            if osc:
+                o_up[j] = factor * (hi_idx - lo_idx)
+            else:
+                o_up[j] = factor * (timeperiod - (today - hi_idx))
+                o_down[j] = factor * (timeperiod - (today - lo_idx))
+            trailing += 1
+        return down, up
+
+    return helper(run)
+
+
+_mo_aroon = _make_aroon(False)
+_mo_aroonosc = _make_aroon(True)
 
 
 @export("UniTuple(f8[::1], 2)(f8[::1], f8[::1], i8, i8)")
@@ -576,13 +686,13 @@ def aroon(high, low, start, timeperiod):
     """Aroon ``(aroondown, aroonup)``: ``100 * (timeperiod - rows since the lowest low /
     highest high)`` over ``timeperiod + 1`` rows, latest extreme on ties. Lookback
     ``timeperiod``; NaN as TA-Lib's tracking (never a new extreme, sticks on a rescan)."""
-    return _mo_aroon(high, low, start, timeperiod, False)
+    return _mo_aroon(high, low, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
 def aroonosc(high, low, start, timeperiod):
     """Aroon oscillator ``aroonup - aroondown``, -100..100. Lookback ``timeperiod``."""
-    return _mo_aroon(high, low, start, timeperiod, True)[1]
+    return _mo_aroonosc(high, low, start, timeperiod)[1]
 
 
 # --- ULTOSC ------------------------------------------------------------------------------

@@ -62,15 +62,19 @@ def _macd(real, start, fastperiod, slowperiod, signalperiod, fixed):
     macd[first] = m
     signal[first] = sig
     hist[first] = m - sig
-    for i in range(first + 1, n):
-        v = real[i]
+    x = real[first + 1:]
+    om = macd[first + 1:]
+    os = signal[first + 1:]
+    oh = hist[first + 1:]
+    for j in range(om.shape[0]):
+        v = x[j]
         slow = (v - slow) * k_slow + slow
         fast = (v - fast) * k_fast + fast
         m = fast - slow
         sig = (m - sig) * k_sig + sig
-        macd[i] = m
-        signal[i] = sig
-        hist[i] = m - sig
+        om[j] = m
+        os[j] = sig
+        oh[j] = m - sig
     return macd, signal, hist
 
 
@@ -86,6 +90,68 @@ def macd(real, start, fastperiod, slowperiod, signalperiod):
 def macdfix(real, start, signalperiod):
     """MACD 12/26 with TA-Lib's fixed factors 0.15 and 0.075. Lookback ``25 + signalperiod - 1``."""
     return _macd(real, start, 12, 26, signalperiod, True)
+
+
+@helper
+def _macdext_sma(real, start, fastperiod, slowperiod, signalperiod):
+    # All three lines SMA (the default): one pass with three running sums, each SMA
+    # started where TA-Lib starts it and summed in _sma's order (same values as the
+    # generic path: slow from ``start``, fast end-aligned, signal from ``macd_first``).
+    n = real.shape[0]
+    macd_first = start + slowperiod - 1
+    first = macd_first + signalperiod - 1
+    macd = nan_head(n, n)
+    signal = nan_head(n, n)
+    hist = nan_head(n, n)
+    if first >= n:
+        return macd, signal, hist
+    slow_tot = 0.0
+    for i in range(start, macd_first):
+        slow_tot += real[i]
+    fast_start = macd_first - fastperiod + 1
+    fast_tot = 0.0
+    for i in range(fast_start, macd_first):
+        fast_tot += real[i]
+    x = real[macd_first:]
+    slow_out = real[start:n - slowperiod + 1]
+    fast_out = real[fast_start:n - fastperiod + 1]
+    om = macd[macd_first:]
+    cnt = om.shape[0]
+    sig_tot = 0.0
+    for j in range(signalperiod - 1):
+        v = x[j]
+        slow_tot += v
+        s = slow_tot
+        slow_tot -= slow_out[j]
+        fast_tot += v
+        f = fast_tot
+        fast_tot -= fast_out[j]
+        m = f / fastperiod - s / slowperiod
+        om[j] = m
+        sig_tot += m
+    osg = signal[first:]
+    oh = hist[first:]
+    for j in range(signalperiod - 1, cnt):
+        v = x[j]
+        slow_tot += v
+        s = slow_tot
+        slow_tot -= slow_out[j]
+        fast_tot += v
+        f = fast_tot
+        fast_tot -= fast_out[j]
+        m = f / fastperiod - s / slowperiod
+        om[j] = m
+        sig_tot += m
+        g = sig_tot
+        k = j - (signalperiod - 1)
+        sig_tot -= om[k]
+        g = g / signalperiod
+        osg[k] = g
+        oh[k] = m - g
+    for i in range(macd_first, first):
+        macd[i] = NAN
+    return macd, signal, hist
+
 
 
 @export("UniTuple(f8[::1], 3)(f8[::1], i8, i8, i8, i8, i8, i8, i8)")
@@ -104,6 +170,9 @@ def macdext(real, start, fastperiod, fastmatype, slowperiod, slowmatype, signalp
     if slowperiod < fastperiod:
         fastperiod, slowperiod = slowperiod, fastperiod
         fastmatype, slowmatype = slowmatype, fastmatype
+    if (fastmatype == 0 and slowmatype == 0 and signalmatype == 0 and fastperiod > 1
+            and signalperiod > 1):
+        return _macdext_sma(real, start, fastperiod, slowperiod, signalperiod)
     lb_fast = _ma_lookback(fastperiod, fastmatype)
     lb_slow = _ma_lookback(slowperiod, slowmatype)
     lb_large = max(lb_fast, lb_slow)
@@ -128,12 +197,55 @@ def macdext(real, start, fastperiod, fastmatype, slowperiod, slowmatype, signalp
 
 
 @helper
+def _po_ema(real, start, fastperiod, slowperiod, percent):
+    # Both EMAs in one pass, each seeded (mean of its first ``period`` inputs from
+    # ``start``) and advanced exactly as TA-Lib's two separate EMA passes.
+    n = real.shape[0]
+    first = start + slowperiod - 1
+    out = nan_head(n, first)
+    if first >= n:
+        return out
+    k_fast = 2.0 / (fastperiod + 1)
+    k_slow = 2.0 / (slowperiod + 1)
+    fast_first = start + fastperiod - 1
+    total = 0.0
+    for i in range(start, fast_first + 1):
+        total += real[i]
+    fast = total / fastperiod
+    for i in range(fast_first + 1, first + 1):
+        fast = (real[i] - fast) * k_fast + fast
+    total = 0.0
+    for i in range(start, first + 1):
+        total += real[i]
+    slow = total / slowperiod
+    x = real[first + 1:]
+    o = out[first + 1:]
+    if percent:
+        out[first] = 0.0 if -1e-14 < slow < 1e-14 else ((fast - slow) / slow) * 100.0
+        for j in range(o.shape[0]):
+            v = x[j]
+            fast = (v - fast) * k_fast + fast
+            slow = (v - slow) * k_slow + slow
+            o[j] = 0.0 if -1e-14 < slow < 1e-14 else ((fast - slow) / slow) * 100.0
+    else:
+        out[first] = fast - slow
+        for j in range(o.shape[0]):
+            v = x[j]
+            fast = (v - fast) * k_fast + fast
+            slow = (v - slow) * k_slow + slow
+            o[j] = fast - slow
+    return out
+
+
+@helper
 def _po(real, start, fastperiod, slowperiod, matype, percent):
     n = real.shape[0]
     if matype == 11:
         matype = 1
     if slowperiod < fastperiod:
         fastperiod, slowperiod = slowperiod, fastperiod
+    if matype == 1 and fastperiod > 1:  # the default: a fused pass
+        return _po_ema(real, start, fastperiod, slowperiod, percent)
     first = start + _ma_lookback(slowperiod, matype)
     out = nan_head(n, n)
     if first >= n:
@@ -197,58 +309,68 @@ def trix(real, start, timeperiod):
         e2 = (e1 - e2) * k + e2
         t3 += e2
     e3 = t3 / timeperiod
-    for i in range(first, n):
-        e1 = (real[i] - e1) * k + e1
+    x = real[first:]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        e1 = (x[j] - e1) * k + e1
         e2 = (e1 - e2) * k + e2
         prev = e3
         e3 = (e2 - e3) * k + e3
-        out[i] = ((e3 / prev) - 1.0) * 100.0 if prev != 0.0 else 0.0
+        r = ((e3 / prev) - 1.0) * 100.0
+        o[j] = r if prev != 0.0 else 0.0
     return out
 
 
 @helper
 def _fastk(high, low, close, start, fastk_period):
     """TA-Lib's raw %K from ``start + fastk_period - 1`` (NaN before); 0 when the range is
-    within 1e-14 of the prices' scale (or infinite)."""
+    within 1e-14 of the prices' scale (or infinite). TA-Lib's extreme tracking on views
+    from ``start``; a new extreme is taken with selects (it arrives at random, a branch
+    would mispredict) and the value is computed before its zero-range select."""
     n = high.shape[0]
     first = start + fastk_period - 1
     out = nan_head(n, first)
-    trailing = start
+    if first >= n:
+        return out
+    hb = high[start:]
+    lb = low[start:]
+    cb = close[start:]
+    ob = out[start:]
+    trailing = 0
     lowest_idx = -1
     highest_idx = -1
     highest = 0.0
     lowest = 0.0
-    for today in range(first, n):
-        tmp = low[today]
+    for today in range(fastk_period - 1, ob.shape[0]):
+        tmp = lb[today]
         if lowest_idx < trailing:
             lowest_idx = trailing
-            lowest = low[lowest_idx]
+            lowest = lb[lowest_idx]
             for i in range(lowest_idx + 1, today + 1):
-                tmp = low[i]
+                tmp = lb[i]
                 if tmp < lowest:
                     lowest_idx = i
                     lowest = tmp
-        elif tmp <= lowest:
-            lowest_idx = today
-            lowest = tmp
-        tmp = high[today]
+        else:
+            take = tmp <= lowest
+            lowest_idx = today if take else lowest_idx
+            lowest = tmp if take else lowest
+        tmp = hb[today]
         if highest_idx < trailing:
             highest_idx = trailing
-            highest = high[highest_idx]
+            highest = hb[highest_idx]
             for i in range(highest_idx + 1, today + 1):
-                tmp = high[i]
+                tmp = hb[i]
                 if tmp > highest:
                     highest_idx = i
                     highest = tmp
-        elif tmp >= highest:
-            highest_idx = today
-            highest = tmp
-        # TA-Lib's scale-aware zero test on the range (1e-14 of |highest| + |lowest|)
-        diff = highest - lowest
-        if not abs(diff) <= 1e-14 * (abs(highest) + abs(lowest)):
-            out[today] = ((close[today] - lowest) / diff) * 100.0
         else:
-            out[today] = 0.0
+            take = tmp >= highest
+            highest_idx = today if take else highest_idx
+            highest = tmp if take else highest
+        diff = highest - lowest
+        r = ((cb[today] - lowest) / diff) * 100.0
+        ob[today] = 0.0 if abs(diff) <= 1e-14 * (abs(highest) + abs(lowest)) else r
         trailing += 1
     return out
 

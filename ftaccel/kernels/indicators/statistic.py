@@ -8,64 +8,79 @@ inf entering a running sum spoils the output until the next rebuild over a clean
 
 import math
 
+import numpy as np
+
 from .. import export, helper
 from ._common import nan_head
 
 
-@helper
-def _st_var(real, start, timeperiod):
-    # Shifted running sums: total1 = sum(x - shift), total2 = sum((x - shift)^2).
-    n = real.shape[0]
-    lookback = timeperiod - 1
-    first = start + lookback
-    out = nan_head(n, first)
-    if first >= n:
-        return out
-    inv = 1.0 / timeperiod
-    trailing = start
-    shift = real[trailing]
-    total1 = 0.0
-    total2 = 0.0
-    for j in range(trailing, first):
-        d = real[j] - shift
-        total1 += d
-        total2 += d * d
-    bars = 32 * timeperiod
-    for i in range(first, n):
-        d = real[i] - shift
-        total1 += d
-        total2 += d * d
-        mean1 = total1 * inv
-        variance = total2 * inv - mean1 * mean1
-        d = real[trailing] - shift
-        total1 -= d
-        d = d * d
-        total2 -= d
-        trailing += 1
-        bars -= 1
-        if variance < 0.000001 * (total2 * inv) or d > 1000000.0 * total2 or bars <= 0:
-            # re-anchor on the window mean and rebuild the sums (two passes)
-            bars = 32 * timeperiod
-            ws = i - lookback
-            s = 0.0
-            for j in range(ws, i + 1):
-                s += real[j]
-            shift = s * inv
-            total1 = 0.0
-            total2 = 0.0
-            for j in range(ws, i + 1):
-                d = real[j] - shift
-                total1 += d
-                total2 += d * d
+def _make_var(root):
+    """Variance (``root`` False) or ``sqrt(variance) * nbdev`` (True, STDDEV fused into the
+    same pass), compiled for one constant ``root``."""
+
+    def run(real, start, timeperiod, nbdev):
+        # Shifted running sums: total1 = sum(x - shift), total2 = sum((x - shift)^2).
+        n = real.shape[0]
+        lookback = timeperiod - 1
+        first = start + lookback
+        out = nan_head(n, first)
+        if first >= n:
+            return out
+        inv = 1.0 / timeperiod
+        shift = real[start]
+        total1 = 0.0
+        total2 = 0.0
+        for j in range(start, first):
+            d = real[j] - shift
+            total1 += d
+            total2 += d * d
+        bars = 32 * timeperiod
+        x = real[first:]  # entering rows
+        leaving = real[start:n - lookback]
+        o = out[first:]
+        for j in range(o.shape[0]):
+            d = x[j] - shift
+            total1 += d
+            total2 += d * d
             mean1 = total1 * inv
             variance = total2 * inv - mean1 * mean1
-            if variance < 0.000000000001 * (total2 * inv):
-                variance = 0.0
-            d = real[ws] - shift
+            d = leaving[j] - shift
             total1 -= d
-            total2 -= d * d
-        out[i] = variance
-    return out
+            d = d * d
+            total2 -= d
+            bars -= 1
+            if variance < 0.000001 * (total2 * inv) or d > 1000000.0 * total2 or bars <= 0:
+                # re-anchor on the window mean and rebuild the sums (two passes)
+                bars = 32 * timeperiod
+                ws = start + j
+                s = 0.0
+                for q in range(ws, ws + timeperiod):
+                    s += real[q]
+                shift = s * inv
+                total1 = 0.0
+                total2 = 0.0
+                for q in range(ws, ws + timeperiod):
+                    d = real[q] - shift
+                    total1 += d
+                    total2 += d * d
+                mean1 = total1 * inv
+                variance = total2 * inv - mean1 * mean1
+                if variance < 0.000000000001 * (total2 * inv):
+                    variance = 0.0
+                d = real[ws] - shift
+                total1 -= d
+                total2 -= d * d
+            if root:
+                o[j] = math.sqrt(variance) * nbdev
+            else:
+                o[j] = variance
+        return out
+
+    return helper(run)
+
+
+_st_var = _make_var(False)
+_st_stddev = _make_var(True)
 
 
 @export("f8[::1](f8[::1], i8, i8, f8)")
@@ -74,16 +89,13 @@ def var(real, start, timeperiod, nbdev):
 
     Lookback ``timeperiod - 1``. ``nbdev`` is accepted and ignored, as in TA-Lib.
     """
-    return _st_var(real, start, timeperiod)
+    return _st_var(real, start, timeperiod, nbdev)
 
 
 @export("f8[::1](f8[::1], i8, i8, f8)")
 def stddev(real, start, timeperiod, nbdev):
     """Population standard deviation times ``nbdev``. Lookback ``timeperiod - 1``."""
-    out = _st_var(real, start, timeperiod)
-    for i in range(min(start + timeperiod - 1, out.shape[0]), out.shape[0]):
-        out[i] = math.sqrt(out[i]) * nbdev
-    return out
+    return _st_stddev(real, start, timeperiod, nbdev)
 
 
 def _make_linreg(mode):
@@ -115,15 +127,17 @@ def _make_linreg(mode):
             sum_abs += abs(v)
             w -= 1.0
         bars = 32 * p
-        trailing = start
-        for today in range(first, n):
-            if today > first:
-                tv = real[trailing]
-                trailing += 1
+        x = real[first:]  # entering rows
+        leaving = real[start:n - lookback]
+        o = out[first:]
+        for j in range(o.shape[0]):
+            if j > 0:
+                tv = leaving[j - 1]
+                v = x[j]
                 weighted = fp * tv
                 sum_xy = sum_xy + sum_y - weighted
-                sum_y = sum_y - tv + real[today]
-                sum_abs = sum_abs - abs(tv) + abs(real[today])
+                sum_y = sum_y - tv + v
+                sum_abs = sum_abs - abs(tv) + abs(v)
                 bars -= 1
                 if bars <= 0 or abs(weighted) > 100.0 * sum_abs:
                     bars = 32 * p
@@ -131,25 +145,25 @@ def _make_linreg(mode):
                     sum_xy = 0.0
                     sum_abs = 0.0
                     w = float(lookback)
-                    for j in range(today - lookback, today + 1):
-                        v = real[j]
+                    for q in range(start + j, first + j + 1):
+                        v = real[q]
                         sum_y += v
                         sum_xy += w * v
                         sum_abs += abs(v)
                         w -= 1.0
             m = (p * sum_xy - sum_x * sum_y) / divisor
             if mode == 1:
-                out[today] = m
+                o[j] = m
             elif mode == 2:
-                out[today] = math.atan(m) * (180.0 / 3.14159265358979323846)
+                o[j] = math.atan(m) * (180.0 / 3.14159265358979323846)
             else:
                 b = (sum_y - m * sum_x) / fp
                 if mode == 0:
-                    out[today] = b + m * last
+                    o[j] = b + m * last
                 elif mode == 3:
-                    out[today] = b
+                    o[j] = b
                 else:
-                    out[today] = b + m * fp
+                    o[j] = b + m * fp
         return out
 
     return helper(run)
@@ -325,10 +339,7 @@ def beta(real0, real1, start, timeperiod):
     trailing = start
     last_x = real0[trailing]
     last_y = real1[trailing]
-    trail_x = last_x
-    trail_y = last_y
-    trailing += 1
-    i = trailing
+    i = trailing + 1
     shift_x = 0.0
     shift_y = 0.0
     if not _st_is_zero(last_x):
@@ -340,27 +351,59 @@ def beta(real0, real1, start, timeperiod):
     s_x = 0.0
     s_y = 0.0
     s_yy = 0.0
+    p = timeperiod
+    # raw returns (before the shift) of the window's rows in a ring, so each row's return
+    # is divided out once (entering) and reused when it leaves; a rebuild recomputes
+    # from the prices as TA-Lib does. A ~0 previous price gives the raw return 0.
+    rx = np.empty(p)
+    ry = np.empty(p)
+    k = 0
     while i < first:
-        x = _st_ret(real0[i], last_x, shift_x)
+        px = last_x
         last_x = real0[i]
-        y = _st_ret(real1[i], last_y, shift_y)
+        py = last_y
         last_y = real1[i]
+        ax = (last_x - px) / px
+        ax = 0.0 if _st_is_zero(px) else ax
+        ay = (last_y - py) / py
+        ay = 0.0 if _st_is_zero(py) else ay
+        rx[k] = ax
+        ry[k] = ay
+        k += 1
+        x = ax - shift_x
+        y = ay - shift_y
         i += 1
         s_xx += x * x
         s_xy += x * y
         s_x += x
         s_y += y
         s_yy += y * y
+    k = 0
+    kw = p - 1
     fn = float(timeperiod)
     bars = 32 * timeperiod
     leaving_xx = 0.0
     leaving_yy = 0.0
-    while i < n:
-        x = _st_ret(real0[i], last_x, shift_x)
-        last_x = real0[i]
-        y = _st_ret(real1[i], last_y, shift_y)
-        last_y = real1[i]
-        i += 1
+    a0 = real0[first:]
+    a0p = real0[first - 1:n - 1]
+    a1 = real1[first:]
+    a1p = real1[first - 1:n - 1]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        px = a0p[j]
+        py = a1p[j]
+        ax = (a0[j] - px) / px
+        ax = 0.0 if _st_is_zero(px) else ax
+        ay = (a1[j] - py) / py
+        ay = 0.0 if _st_is_zero(py) else ay
+        rx[kw] = ax
+        ry[kw] = ay
+        lx = rx[k]
+        ly = ry[k]
+        k = k + 1 if k + 1 < p else 0
+        kw = kw + 1 if kw + 1 < p else 0
+        x = ax - shift_x
+        y = ay - shift_y
         s_xx += x * x
         s_xy += x * y
         s_x += x
@@ -369,36 +412,38 @@ def beta(real0, real1, start, timeperiod):
         denom_scale = fn * s_xx
         denom = denom_scale - (s_x * s_x)
         bars -= 1
-        # rebuild: cancellation in the denominator, a large return leaving either
-        # series' window, or every 32 * timeperiod bars
         if (denom < 0.000001 * denom_scale or leaving_xx > 1000.0 * s_xx
                 or leaving_yy > 1000.0 * s_yy or bars <= 0):
             bars = 32 * timeperiod
-            px = trail_x
-            py = trail_y
+            i = first + j + 1
+            trailing = i - p
+            tpx = real0[trailing - 1]
+            tpy = real1[trailing - 1]
+            px = tpx
+            py = tpy
             tx = 0.0
             ty = 0.0
-            for j in range(trailing, i):
+            for q in range(trailing, i):
                 if not _st_is_zero(px):
-                    tx += (real0[j] - px) / px
-                px = real0[j]
+                    tx += (real0[q] - px) / px
+                px = real0[q]
                 if not _st_is_zero(py):
-                    ty += (real1[j] - py) / py
-                py = real1[j]
+                    ty += (real1[q] - py) / py
+                py = real1[q]
             shift_x = tx / fn
             shift_y = ty / fn
-            px = trail_x
-            py = trail_y
+            px = tpx
+            py = tpy
             s_xx = 0.0
             s_xy = 0.0
             s_x = 0.0
             s_y = 0.0
             s_yy = 0.0
-            for j in range(trailing, i):
-                x = _st_ret(real0[j], px, shift_x)
-                px = real0[j]
-                y = _st_ret(real1[j], py, shift_y)
-                py = real1[j]
+            for q in range(trailing, i):
+                x = _st_ret(real0[q], px, shift_x)
+                px = real0[q]
+                y = _st_ret(real1[q], py, shift_y)
+                py = real1[q]
                 s_xx += x * x
                 s_xy += x * y
                 s_x += x
@@ -408,15 +453,10 @@ def beta(real0, real1, start, timeperiod):
             denom = denom_scale - (s_x * s_x)
             if denom < 0.0:
                 denom = 0.0
-        x = _st_ret(real0[trailing], trail_x, shift_x)
-        trail_x = real0[trailing]
-        y = _st_ret(real1[trailing], trail_y, shift_y)
-        trail_y = real1[trailing]
-        trailing += 1
-        if denom > 0.00000000000001 * denom_scale:
-            out[i - 1] = ((fn * s_xy) - (s_x * s_y)) / denom
-        else:
-            out[i - 1] = 0.0
+        x = lx - shift_x
+        y = ly - shift_y
+        r = ((fn * s_xy) - (s_x * s_y)) / denom
+        o[j] = r if denom > 0.00000000000001 * denom_scale else 0.0
         leaving_xx = x * x
         leaving_yy = y * y
         s_xx -= x * x

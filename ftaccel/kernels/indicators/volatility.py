@@ -37,41 +37,67 @@ def trange(high, low, close, start):
     return out
 
 
-@helper
-def _vo_pct(value, close):
-    return (value / close) * 100.0 if close != 0.0 else 0.0
+def _make_atr(normalize):
+    """ATR (or NATR with ``normalize``) from ``start + timeperiod``, NaN before, compiled
+    for one constant ``normalize``."""
 
-
-@helper
-def _vo_atr(high, low, close, start, timeperiod, normalize):
-    """ATR (or NATR with ``normalize``) from ``start + timeperiod``, NaN before."""
-    n = high.shape[0]
-    first = start + timeperiod
-    out = nan_head(n, first)
-    if first >= n:
+    def run(high, low, close, start, timeperiod):
+        n = high.shape[0]
+        first = start + timeperiod
+        out = nan_head(n, first)
+        if first >= n:
+            return out
+        total = 0.0
+        for i in range(start + 1, first + 1):
+            total += _vo_tr(high[i], low[i], close[i - 1])
+        prev = total / timeperiod
+        # Wilder: prev = (prev * (p - 1) + tr) / p, as prev * keep + tr * inv, advanced two
+        # rows per step (prev * keep^2 + (a0 * keep + a1)) so the loop-carried chain is one
+        # multiply-add per two rows; the smoothing is contractive, so the regrouping stays
+        # within a few ulps of TA-Lib's sequence (it does not accumulate)
+        inv = 1.0 / timeperiod
+        keep = (timeperiod - 1.0) * inv
+        keep2 = keep * keep
+        h = high[first + 1:]
+        lo = low[first + 1:]
+        cy = close[first:n - 1]
+        o = out[first + 1:]
+        c = close[first:]  # c[j + 1] is the close of o[j]'s row
+        m = o.shape[0]
+        if normalize:
+            r = (prev / c[0]) * 100.0
+            out[first] = r if c[0] != 0.0 else 0.0
+        else:
+            out[first] = prev
+        j = 0
+        while j + 1 < m:
+            a0 = _vo_tr(h[j], lo[j], cy[j]) * inv
+            a1 = _vo_tr(h[j + 1], lo[j + 1], cy[j + 1]) * inv
+            p0 = prev * keep + a0
+            prev = prev * keep2 + (a0 * keep + a1)
+            if normalize:  # a zero close gives 0 (selected after the division)
+                r = (p0 / c[j + 1]) * 100.0
+                o[j] = r if c[j + 1] != 0.0 else 0.0
+                r = (prev / c[j + 2]) * 100.0
+                o[j + 1] = r if c[j + 2] != 0.0 else 0.0
+            else:
+                o[j] = p0
+                o[j + 1] = prev
+            j += 2
+        if j < m:
+            prev = prev * keep + _vo_tr(h[j], lo[j], cy[j]) * inv
+            if normalize:
+                r = (prev / c[j + 1]) * 100.0
+                o[j] = r if c[j + 1] != 0.0 else 0.0
+            else:
+                o[j] = prev
         return out
-    total = 0.0
-    for i in range(start + 1, first + 1):
-        total += _vo_tr(high[i], low[i], close[i - 1])
-    prev = total / timeperiod
-    out[first] = _vo_pct(prev, close[first]) if normalize else prev
-    # Wilder: prev = (prev * (p - 1) + tr) / p, with the division folded into constants
-    inv = 1.0 / timeperiod
-    keep = (timeperiod - 1.0) * inv
-    h = high[first + 1:]
-    lo = low[first + 1:]
-    cy = close[first:n - 1]
-    c = close[first + 1:]
-    o = out[first + 1:]
-    if normalize:
-        for j in range(o.shape[0]):
-            prev = prev * keep + _vo_tr(h[j], lo[j], cy[j]) * inv
-            o[j] = _vo_pct(prev, c[j])
-    else:
-        for j in range(o.shape[0]):
-            prev = prev * keep + _vo_tr(h[j], lo[j], cy[j]) * inv
-            o[j] = prev
-    return out
+
+    return helper(run)
+
+
+_vo_atr = _make_atr(False)
+_vo_natr = _make_atr(True)
 
 
 @export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
@@ -81,7 +107,7 @@ def atr(high, low, close, start, timeperiod):
     Lookback ``timeperiod``; a NaN true range makes every later value NaN (also for
     ``timeperiod=1``, unlike TRANGE).
     """
-    return _vo_atr(high, low, close, start, timeperiod, False)
+    return _vo_atr(high, low, close, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], f8[::1], i8, i8)")
@@ -90,4 +116,6 @@ def natr(high, low, close, start, timeperiod):
 
     As TA-Lib: ``timeperiod=1`` returns the ATR unnormalized.
     """
-    return _vo_atr(high, low, close, start, timeperiod, timeperiod != 1)
+    if timeperiod == 1:
+        return _vo_atr(high, low, close, start, timeperiod)
+    return _vo_natr(high, low, close, start, timeperiod)

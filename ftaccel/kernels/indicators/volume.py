@@ -1,32 +1,30 @@
 """Volume indicators (OBV, AD, ADOSC), TA-Lib compatible."""
 
-import numpy as np
-
 from .. import export
-
-NAN = np.nan
+from ._common import nan_head
 
 
 @export("f8[::1](f8[::1], f8[::1], i8)")
 def obv(real, volume, start):
     """On balance volume: add/subtract volume on up/down closes. Lookback 0."""
     n = real.shape[0]
-    out = np.empty(n)
-    for i in range(min(start, n)):
-        out[i] = NAN
+    out = nan_head(n, start)
     if start >= n:
         return out
     acc = volume[start]
-    prev = real[start]
     out[start] = acc
-    for i in range(start + 1, n):
-        x = real[i]
-        if x > prev:
-            acc += volume[i]
-        elif x < prev:
-            acc -= volume[i]
-        out[i] = acc
-        prev = x
+    x = real[start + 1:]
+    prev = real[start:n - 1]
+    vol = volume[start + 1:]
+    o = out[start + 1:]
+    for j in range(o.shape[0]):
+        # selects instead of branches (up and down closes alternate at random); adding
+        # 0.0 on an unchanged close leaves the total as TA-Lib's skipped update does
+        v = vol[j]
+        step = v if x[j] > prev[j] else 0.0
+        step = -v if x[j] < prev[j] else step
+        acc += step
+        o[j] = acc
     return out
 
 
@@ -37,15 +35,21 @@ def ad(high, low, close, volume, start):
     Lookback 0; a NaN contribution makes every later value NaN.
     """
     n = high.shape[0]
-    out = np.empty(n)
-    for i in range(min(start, n)):
-        out[i] = NAN
+    out = nan_head(n, start)
+    h = high[start:]
+    lo = low[start:]
+    c = close[start:]
+    vol = volume[start:]
+    o = out[start:]
     acc = 0.0
-    for i in range(start, n):
-        t = high[i] - low[i]
+    for j in range(o.shape[0]):
+        hj = h[j]
+        lj = lo[j]
+        cj = c[j]
+        t = hj - lj
         if t > 0.0:
-            acc += (((close[i] - low[i]) - (high[i] - close[i])) / t) * volume[i]
-        out[i] = acc
+            acc += (((cj - lj) - (hj - cj)) / t) * vol[j]
+        o[j] = acc
     return out
 
 
@@ -56,10 +60,8 @@ def adosc(high, low, close, volume, start, fastperiod, slowperiod):
     ``max(fastperiod, slowperiod) - 1``; a NaN contribution to AD (a NaN close or volume
     where high > low) poisons the rest."""
     n = high.shape[0]
-    out = np.empty(n)
     first = start + max(fastperiod, slowperiod) - 1
-    for i in range(min(first, n)):
-        out[i] = NAN
+    out = nan_head(n, first)
     if first >= n:
         return out
     fk = 2.0 / (fastperiod + 1)
@@ -78,11 +80,20 @@ def adosc(high, low, close, volume, start, fastperiod, slowperiod):
             acc += (((close[i] - low[i]) - (high[i] - close[i])) / t) * volume[i]
         fast = (fk * acc) + (fk1 * fast)
         slow = (sk * acc) + (sk1 * slow)
-    for i in range(first, n):  # first > start: both periods are at least 2
-        t = high[i] - low[i]
+    # first > start: both periods are at least 2
+    h = high[first:]
+    lo = low[first:]
+    c = close[first:]
+    vol = volume[first:]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        hj = h[j]
+        lj = lo[j]
+        cj = c[j]
+        t = hj - lj
         if t > 0.0:
-            acc += (((close[i] - low[i]) - (high[i] - close[i])) / t) * volume[i]
+            acc += (((cj - lj) - (hj - cj)) / t) * vol[j]
         fast = (fk * acc) + (fk1 * fast)
         slow = (sk * acc) + (sk1 * slow)
-        out[i] = fast - slow
+        o[j] = fast - slow
     return out
