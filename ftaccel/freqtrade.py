@@ -27,14 +27,18 @@ What :func:`install` patches, per enabled module (see :mod:`ftaccel.config` for 
     TA-Lib call forms (arrays, or a DataFrame as the abstract API), not a
     ``talib.abstract.Function`` object (``.info``, ``.set_parameters`` are TA-Lib's only).
 ``backtesting``
-    not patched yet: Freqtrade's own loop runs, and install says so in the log.
+    ``Backtesting.backtest`` (the loop of ``freqtrade backtesting`` and of every hyperopt
+    epoch): runs whose strategy and config use only what :func:`ftaccel.backtest.backtest`
+    models exactly go to it, the others to Freqtrade's loop, with one log line per strategy
+    and decision saying which and why (see :mod:`ftaccel._freqtrade_backtest`). The
+    returned dict is Freqtrade's (trades frame with its columns and dtypes, locks,
+    counters, final balance, wallet captures).
 
 :func:`uninstall` puts back every replaced attribute, the very object that was there.
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import logging
 import sys
@@ -82,9 +86,12 @@ def patches() -> list[tuple[str, str]]:
         return [(p.module, p.attr) for p in _patches]
 
 
+_SCANNED = ("freqtrade", "technical")  # packages whose modules may hold patched bindings
+
+
 def _freqtrade_modules():
     for name, mod in list(sys.modules.items()):
-        if mod is not None and (name == "freqtrade" or name.startswith("freqtrade.")):
+        if mod is not None and name.split(".")[0] in _SCANNED:
             yield name, mod
 
 
@@ -96,7 +103,7 @@ def _set(family: str, module_name: str, owner, attr: str, new) -> None:
 
 def _replace_everywhere(family: str, source, originals: dict, make) -> list[str]:
     """Replace ``source.<name>`` (original ``originals[name]``) by ``make(name)`` there and
-    wherever a loaded ``freqtrade.*`` module holds the same object."""
+    wherever a loaded ``freqtrade.*`` or ``technical.*`` module holds the same object."""
     replacements = {name: make(name) for name in originals}
     by_id = {id(obj): name for name, obj in originals.items()}
     for name, new in replacements.items():
@@ -186,21 +193,19 @@ def _install_indicators(settings, refused: dict) -> list[str]:
 
 
 def _install_backtesting(settings) -> str:
-    """Hook for the compiled backtest.
+    """Wrap ``Backtesting.backtest`` so that eligible runs go to the compiled backtest
+    (:mod:`ftaccel._freqtrade_backtest` says what is eligible); the others, and runs the
+    compiled backtest refuses, stay on Freqtrade's loop, with one log line saying why."""
+    from freqtrade.optimize.backtesting import Backtesting
 
-    When ``ftaccel.backtest`` provides a Freqtrade-equivalent ``backtest`` kernel, this is
-    where ``Backtesting.backtest`` gets wrapped (through :func:`_set`, so that
-    :func:`uninstall` restores it): strategies and configs the kernel models exactly run
-    on it, the others on Freqtrade's loop, with one log line saying which and why.
-    Until that dispatch exists nothing is patched and Freqtrade's loop runs.
-    """
-    bt = importlib.import_module("ftaccel.backtest")
-    if not callable(getattr(bt, "backtest", None)):
-        msg = "backtesting: not patched (kernel not yet available)"
-    else:
-        msg = ("backtesting: not patched (ftaccel.backtest.backtest exists but the Freqtrade "
-               "dispatch is not wired yet)")
-    log.info("ftaccel: %s; Freqtrade's backtest loop runs", msg)
+    from . import _freqtrade_backtest as ftb
+
+    original = Backtesting.backtest
+    _set("backtesting", Backtesting.__module__ + ".Backtesting", Backtesting, "backtest",
+         ftb.dispatch(original, settings))
+    msg = ("backtesting: Backtesting.backtest dispatched (ftaccel's compiled backtest for "
+           "spot strategies without custom callbacks, Freqtrade's loop otherwise)")
+    log.info("ftaccel: %s", msg)
     return msg
 
 

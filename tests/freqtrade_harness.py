@@ -60,24 +60,30 @@ def market(pair):
 
 
 
-def setup(tmp: Path, candles: dict, strategy_header: str = "") -> Path:
+def setup(tmp: Path, candles: dict, strategy_header: str = "", strategy_body: str = "",
+          config: dict | None = None, decimals: int | None = None) -> Path:
     """Datadir, strategy and config.json under ``tmp``; ``candles``: the real_candles fixture;
-    ``strategy_header``: lines put at the top of the strategy file."""
+    ``strategy_header``: lines put at the top of the strategy file; ``strategy_body``: lines
+    appended to the strategy class (indented by 4); ``config``: entries over the default
+    config; ``decimals``: round the candle prices to that many decimals (the price grid)."""
     data = tmp / "data"
     data.mkdir(parents=True, exist_ok=True)
     for pair in PAIRS:
         stem = pair.replace("/", "_") + "-5m"
-        candles[stem].to_feather(data / f"{stem}.feather")
+        frame = candles[stem]
+        if decimals is not None:
+            frame = frame.round({c: decimals for c in ("open", "high", "low", "close")})
+        frame.to_feather(data / f"{stem}.feather")
     strat = tmp / "strategies"
     strat.mkdir(exist_ok=True)
-    (strat / "ftaccel_proof.py").write_text(strategy_header + STRATEGY)
+    (strat / "ftaccel_proof.py").write_text(strategy_header + STRATEGY + strategy_body)
     conf = {"stake_currency": "BTC", "stake_amount": 0.05, "dry_run_wallet": 1, "dry_run": True,
             "max_open_trades": 3, "timeframe": "5m", "fee": 0.001,
             "exchange": {"name": "binance", "pair_whitelist": PAIRS},
             "entry_pricing": {"price_side": "same"}, "exit_pricing": {"price_side": "same"},
             "pairlists": [{"method": "StaticPairList"}], "dataformat_ohlcv": "feather",
             "user_data_dir": str(tmp), "datadir": str(data), "strategy_path": str(strat),
-            "export": "none", "enable_protections": True}
+            "export": "none", "enable_protections": True, **(config or {})}
     (tmp / "config.json").write_text(json.dumps(conf))
     return tmp / "config.json"
 

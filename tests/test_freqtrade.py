@@ -48,10 +48,11 @@ def settings(**block):
 
 
 def identity_snapshot() -> dict:
-    """id of every attribute of every freqtrade.*/talib module, to compare after uninstall."""
+    """id of every attribute of every freqtrade.*/talib/technical module, to compare after
+    uninstall."""
     snap = {}
     for name, mod in list(sys.modules.items()):
-        if mod is not None and name.split(".")[0] in ("freqtrade", "talib"):
+        if mod is not None and name.split(".")[0] in ("freqtrade", "talib", "technical"):
             snap[name] = dict(vars(mod))
     return snap
 
@@ -202,16 +203,20 @@ def test_indicators_progressive(real_candles):
     assert_same_objects(before, identity_snapshot())
 
 
-def test_backtesting_hook_logs_and_patches_nothing(caplog, monkeypatch):
-    import ftaccel.backtest as bt
+def test_backtesting_module_wraps_backtest_and_logs(caplog):
+    from freqtrade.optimize.backtesting import Backtesting
 
-    monkeypatch.delattr(bt, "backtest", raising=False)
+    original = Backtesting.backtest
     with caplog.at_level(logging.INFO, logger="ftaccel"):
         report = ftint.install(conf(enabled_modules=["backtesting"]))
-    assert report == {"backtesting": "backtesting: not patched (kernel not yet available)"}
-    assert ftint.patches() == []
-    assert any("backtesting: not patched (kernel not yet available)" in r.getMessage()
-               for r in caplog.records)
+    try:
+        assert list(report) == ["backtesting"] and "dispatched" in report["backtesting"]
+        assert ftint.patches() == [("freqtrade.optimize.backtesting.Backtesting", "backtest")]
+        assert Backtesting.backtest.__wrapped__ is original
+        assert any("Backtesting.backtest dispatched" in r.getMessage() for r in caplog.records)
+    finally:
+        ftint.uninstall()
+    assert Backtesting.backtest is original
 
 
 def test_bad_config_raises_and_patches_nothing():
@@ -336,15 +341,6 @@ def test_mismatched_signatures_are_refused(monkeypatch, caplog):
     assert (talib.SMA, talib.abstract.SMA) == originals
     assert "EMA" in report["indicators"]
     assert sum("not patched (Freqtrade's stays)" in r.getMessage() for r in caplog.records) == 2
-
-
-def test_backtesting_hook_when_a_kernel_appears(caplog, monkeypatch):
-    import ftaccel.backtest as bt
-
-    monkeypatch.setattr(bt, "backtest", lambda *a, **k: None, raising=False)
-    with caplog.at_level(logging.INFO, logger="ftaccel"):
-        report = ftint.install(conf(enabled_modules=["backtesting"]))
-    assert "not wired yet" in report["backtesting"] and ftint.patches() == []
 
 
 def test_summary_table_printed_at_exit(tmp_path):
