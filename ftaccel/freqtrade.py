@@ -26,6 +26,10 @@ What :func:`install` patches, per enabled module (see :mod:`ftaccel.config` for 
     the other names stay TA-Lib's. The replacement is a plain function accepting both
     TA-Lib call forms (arrays, or a DataFrame as the abstract API), not a
     ``talib.abstract.Function`` object (``.info``, ``.set_parameters`` are TA-Lib's only).
+    With them, the ``technical.qtpylib`` helpers that :mod:`ftaccel.qtpylib` reproduces bit
+    for bit with the same signature (reported under ``"qtpylib"``), there and wherever a
+    loaded ``technical.*`` / ``freqtrade.*`` module (``freqtrade.vendor.qtpylib``) holds the
+    same object; the others (``rsi``) stay technical's.
 ``backtesting``
     ``Backtesting.backtest`` (the loop of ``freqtrade backtesting`` and of every hyperopt
     epoch): runs whose strategy and config use only what :func:`ftaccel.backtest.backtest`
@@ -39,6 +43,7 @@ What :func:`install` patches, per enabled module (see :mod:`ftaccel.config` for 
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import logging
 import sys
@@ -192,6 +197,42 @@ def _install_indicators(settings, refused: dict) -> list[str]:
     return done
 
 
+# ftaccel.qtpylib helpers whose results are not bit-identical to technical.qtpylib's: not
+# patched (tests/test_freqtrade.py checks every patched helper for identical results)
+QTPYLIB_NOT_IDENTICAL = {
+    "rsi": "results differ from technical.qtpylib's in the last bits (its seed averages are "
+           "numpy's pairwise sums, ftaccel's sequential ones)",
+}
+
+
+def _install_qtpylib(settings, refused: dict) -> list[str]:
+    """``technical.qtpylib`` helpers (and the same objects in ``freqtrade.vendor.qtpylib``
+    and other loaded ``freqtrade.*`` / ``technical.*`` modules) that ``ftaccel.qtpylib``
+    reproduces bit for bit, with the same signature."""
+    try:
+        ref = importlib.import_module("technical.qtpylib")
+    except ImportError:
+        log.info("ftaccel: technical is not installed; qtpylib helpers not patched")
+        return []
+    from . import qtpylib as qt
+
+    names = []
+    for name in qt.__all__:
+        theirs, ours = getattr(ref, name, None), getattr(qt, name)
+        if not callable(theirs):
+            continue
+        if name in QTPYLIB_NOT_IDENTICAL:
+            refused[f"qtpylib.{name}"] = QTPYLIB_NOT_IDENTICAL[name]
+        elif _params(ours) != _params(theirs):
+            refused[f"qtpylib.{name}"] = (f"signature differs: ftaccel {inspect.signature(ours)}"
+                                          f" vs technical {inspect.signature(theirs)}")
+        else:
+            names.append(name)
+    wrap = _wrapper(settings, "qtpylib")
+    originals = {n: getattr(ref, n) for n in names}
+    return _replace_everywhere("qtpylib", ref, originals, lambda n: wrap(getattr(qt, n), n))
+
+
 def _install_backtesting(settings) -> str:
     """Wrap ``Backtesting.backtest`` so that eligible runs go to the compiled backtest
     (:mod:`ftaccel._freqtrade_backtest` says what is eligible); the others, and runs the
@@ -238,6 +279,7 @@ def install(config=None) -> dict:
                 report["metrics"] = _install_metrics(settings, refused)
             if "indicators" in settings.modules:
                 report["indicators"] = _install_indicators(settings, refused)
+                report["qtpylib"] = _install_qtpylib(settings, refused)
             if "backtesting" in settings.modules:
                 report["backtesting"] = _install_backtesting(settings)
         except ImportError as exc:
