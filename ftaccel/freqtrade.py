@@ -228,7 +228,7 @@ def _install_qtpylib(settings, refused: dict) -> list[str]:
                                           f" vs technical {inspect.signature(theirs)}")
         else:
             names.append(name)
-    wrap = _wrapper(settings, "qtpylib")
+    wrap = _wrapper(settings, "indicators")  # monitored as the indicators family
     originals = {n: getattr(ref, n) for n in names}
     return _replace_everywhere("qtpylib", ref, originals, lambda n: wrap(getattr(qt, n), n))
 
