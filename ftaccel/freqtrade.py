@@ -43,6 +43,7 @@ What :func:`install` patches, per enabled module (see :mod:`ftaccel.config` for 
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import logging
@@ -66,6 +67,7 @@ class _Patch:
     attr: str
     original: object
     replacement: object
+    inherited: bool = False  # a class attribute that came from a base class: delete it back
 
 
 _lock = threading.RLock()
@@ -102,8 +104,9 @@ def _freqtrade_modules():
 
 def _set(family: str, module_name: str, owner, attr: str, new) -> None:
     old = getattr(owner, attr)
+    inherited = isinstance(owner, type) and attr not in vars(owner)
     setattr(owner, attr, new)
-    _patches.append(_Patch(family, module_name, owner, attr, old, new))
+    _patches.append(_Patch(family, module_name, owner, attr, old, new, inherited))
 
 
 def _replace_everywhere(family: str, source, originals: dict, make) -> list[str]:
@@ -250,6 +253,44 @@ def _install_backtesting(settings) -> str:
     return msg
 
 
+_HYPEROPT_MODULE = "freqtrade.optimize.hyperopt.hyperopt_optimizer"
+
+
+def _settings_state(settings) -> dict:
+    return {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)
+            if f.name != "sources"}
+
+
+def _in_worker(state: dict, rebuild, args):
+    """Unpickling the hyperopt optimizer in a worker process: first install ftaccel there
+    with the parent's settings (once per process), then rebuild the object as pickle would."""
+    with _lock:
+        if _settings is None or _settings_state(_settings) != state:
+            install(_config.Settings(**state))
+    return rebuild(*args)
+
+
+def _install_workers(settings) -> bool:
+    """Hyperopt with several jobs runs its epochs in fresh worker processes (joblib/loky),
+    each sent the pickled ``HyperOptimizer``: its pickling now carries the settings, and
+    unpickling it installs ftaccel in the worker. Done when the hyperopt module is loaded
+    (a strategy file is loaded after it; ``ftaccel-freqtrade hyperopt`` loads it first)."""
+    mod = sys.modules.get(_HYPEROPT_MODULE)
+    if mod is None or not hasattr(mod, "HyperOptimizer"):
+        return False
+    cls = mod.HyperOptimizer
+    state = _settings_state(settings)
+
+    def __reduce_ex__(self, protocol):
+        rv = object.__reduce_ex__(self, protocol)
+        return (_in_worker, (state, rv[0], rv[1]), *rv[2:])
+
+    _set("workers", _HYPEROPT_MODULE + ".HyperOptimizer", cls, "__reduce_ex__", __reduce_ex__)
+    log.info("ftaccel: hyperopt workers: each worker process installs ftaccel with these "
+             "settings when it receives the optimizer")
+    return True
+
+
 def install(config=None) -> dict:
     """Patch Freqtrade with ftaccel for the modules ``config`` enables.
 
@@ -282,6 +323,8 @@ def install(config=None) -> dict:
                 report["qtpylib"] = _install_qtpylib(settings, refused)
             if "backtesting" in settings.modules:
                 report["backtesting"] = _install_backtesting(settings)
+            if settings.modules and _install_workers(settings):
+                report["hyperopt_workers"] = True
         except ImportError as exc:
             _undo()
             raise ImportError(f"ftaccel.freqtrade.install: {exc.name or exc} is not installed; "
@@ -311,7 +354,9 @@ def install(config=None) -> dict:
 def _undo() -> None:
     replaced = {id(p.replacement): (p.replacement, p.original) for p in _patches}
     for p in reversed(_patches):
-        if getattr(p.owner, p.attr, None) is p.replacement:
+        if p.inherited and vars(p.owner).get(p.attr) is p.replacement:
+            delattr(p.owner, p.attr)
+        elif getattr(p.owner, p.attr, None) is p.replacement:
             setattr(p.owner, p.attr, p.original)
         else:
             log.warning("ftaccel: %s.%s was changed by someone else since install; left as is",
@@ -364,6 +409,8 @@ def main(argv: list[str] | None = None) -> None:
     from freqtrade.main import main as freqtrade_main
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["hyperopt"]:  # so that install() reaches the hyperopt worker processes
+        importlib.import_module(_HYPEROPT_MODULE)
     setup_logging_pre()  # so that install's log lines show; Freqtrade keeps this setup
     try:
         install(_config_of_cli(argv))

@@ -94,10 +94,13 @@ def offline_exchange():
     """Freqtrade's Exchange with the markets of :data:`PAIRS` and no network access."""
     from freqtrade.exchange import Exchange
 
-    markets_prop = mock.PropertyMock(return_value={p: market(p) for p in PAIRS})
-    with mock.patch.object(Exchange, "reload_markets"), \
-            mock.patch.object(Exchange, "validate_config"), \
-            mock.patch.object(Exchange, "markets", new_callable=lambda: markets_prop):
+    def reload_markets(self, force=False, *, load_leverage_tiers=True):
+        # held by the exchange object itself, so hyperopt worker processes (which get it
+        # pickled, without this patch) have the markets too
+        self._markets = {p: market(p) for p in PAIRS}
+
+    with mock.patch.object(Exchange, "reload_markets", reload_markets), \
+            mock.patch.object(Exchange, "validate_config"):
         yield
 
 
@@ -132,9 +135,10 @@ def differences(a, b, path="") -> list[tuple]:
     return [] if same else [(path, a, b)]
 
 
-def run_hyperopt(tmp: Path, epochs: int, loss: str, seed: int = 42) -> list[dict]:
-    """Freqtrade's hyperopt (one job, fixed seed) of the config under ``tmp``: the saved
-    epochs (``loss``, ``params_dict``, ``results_metrics``, ...), in order."""
+def run_hyperopt(tmp: Path, epochs: int, loss: str, seed: int = 42, jobs: int = 1) -> list[dict]:
+    """Freqtrade's hyperopt (``jobs`` worker processes, one by default: in process; fixed
+    seed) of the config under ``tmp``: the saved epochs (``loss``, ``params_dict``,
+    ``results_metrics``, ...), in order."""
     from freqtrade.commands.optimize_commands import setup_optimize_configuration
     from freqtrade.enums import RunMode
     from freqtrade.optimize.hyperopt import Hyperopt
@@ -142,7 +146,7 @@ def run_hyperopt(tmp: Path, epochs: int, loss: str, seed: int = 42) -> list[dict
     args = {"config": [str(tmp / "config.json")], "strategy": "FtaccelProof",
             "datadir": str(tmp / "data"), "user_data_dir": str(tmp), "epochs": epochs,
             "spaces": ["buy", "sell"], "hyperopt_loss": loss, "hyperopt_random_state": seed,
-            "hyperopt_jobs": 1, "hyperopt_min_trades": 1, "print_all": False}
+            "hyperopt_jobs": jobs, "hyperopt_min_trades": 1, "print_all": False}
     config = setup_optimize_configuration(args, RunMode.HYPEROPT)
     with offline_exchange():
         hyperopt = Hyperopt(config)

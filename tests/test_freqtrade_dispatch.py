@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -198,6 +200,77 @@ def test_hyperopt_same_losses_with_dispatch(tmp_path, real_candles):
     for a, b in zip(fast, plain):
         diff = report_differences(a["results_metrics"], b["results_metrics"])
         assert not diff, diff[:10]
+
+
+@pytest.mark.slow
+def test_hyperopt_two_jobs_workers_install_ftaccel(tmp_path, real_candles, caplog):
+    """``-j 2``: the epochs run in joblib/loky worker processes, fresh interpreters. The
+    optimizer pickled to them carries install()'s settings, so each worker installs ftaccel
+    (its dispatch log lines come back through Freqtrade's log queue), and the losses are
+    those of Freqtrade without ftaccel."""
+    import os
+
+    logging.getLogger("freqtrade").setLevel(logging.WARNING)
+    ftint.uninstall()
+    epochs = {}
+    for mode in ("plain", "fast"):  # plain first: loky reuses its workers
+        tmp = tmp_path / mode
+        tmp.mkdir()
+        setup(tmp, real_candles, **DISPATCHABLE)
+        if mode == "fast":
+            ftint.install(AGGRESSIVE)
+            assert ftint.report()["hyperopt_workers"] is True
+        try:
+            with caplog.at_level(logging.INFO, logger="ftaccel"):
+                epochs[mode] = run_hyperopt(tmp, epochs=4, loss="SharpeHyperOptLoss", jobs=2)
+        finally:
+            ftint.uninstall()
+        in_workers = [r for r in caplog.records if r.process != os.getpid()
+                      and "runs on ftaccel's compiled backtest" in r.getMessage()]
+        assert bool(in_workers) == (mode == "fast"), mode
+        caplog.clear()
+    plain, fast = epochs["plain"], epochs["fast"]
+    assert len(plain) == len(fast) == 4
+    assert [e["params_dict"] for e in fast] == [e["params_dict"] for e in plain]
+    assert [e["loss"] for e in fast] == [e["loss"] for e in plain]
+    assert any(e["loss"] < 1000 for e in plain)
+    for a, b in zip(fast, plain):
+        diff = report_differences(a["results_metrics"], b["results_metrics"])
+        assert not diff, diff[:10]
+
+
+def test_pickled_optimizer_installs_in_a_fresh_process(tmp_path):
+    """What a hyperopt worker does when it unpickles the optimizer, in a subprocess."""
+    import pickle
+    import subprocess
+    import sys
+
+    import cloudpickle
+    from freqtrade.optimize.hyperopt.hyperopt_optimizer import HyperOptimizer
+
+    opt = HyperOptimizer.__new__(HyperOptimizer)
+    opt.marker = 42
+    ftint.uninstall()
+    assert "__reduce_ex__" not in vars(HyperOptimizer)
+    plain = cloudpickle.dumps(opt)
+    ftint.install({"performance_optimization": {"enabled_modules": ["metrics", "backtesting"]}})
+    try:
+        fast = cloudpickle.dumps(opt)
+    finally:
+        ftint.uninstall()
+    assert "__reduce_ex__" not in vars(HyperOptimizer)  # deleted again, not set to object's
+    code = ("import pickle, sys; from ftaccel import freqtrade as f; "
+            "o = pickle.loads(sys.stdin.buffer.read()); "
+            "print(o.marker, f.installed(), f.report().get('backtesting', '')[:33])")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FTACCEL_")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    outs = [subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True,
+                           env=env, timeout=300).stdout.decode().split()
+            for blob in (plain, fast)]
+    assert outs[0] == ["42", "False"]
+    assert outs[1] == ["42", "True", "backtesting:", "Backtesting.backtest"]
+    assert pickle.loads(fast).marker == 42  # in this process: installs, then rebuilds
+    ftint.uninstall()
 
 
 def test_overridden_callbacks_found_through_the_mro():
