@@ -266,7 +266,13 @@ def _in_worker(state: dict, rebuild, args):
     with the parent's settings (once per process), then rebuild the object as pickle would."""
     with _lock:
         if _settings is None or _settings_state(_settings) != state:
-            install(_config.Settings(**state))
+            # quietly: the parent logged this install already, and a reused worker's log
+            # handler may still point at the log queue of an earlier, finished hyperopt
+            quiet, log.disabled = log.disabled, True
+            try:
+                install(_config.Settings(**state))
+            finally:
+                log.disabled = quiet
     return rebuild(*args)
 
 
