@@ -59,6 +59,9 @@ def main(argv=None) -> int:
                               "modules vs numba JIT vs TA-Lib vs importing numpy/pandas")
     p_bench.add_argument("--json", metavar="PATH", help="write the rows and ratios as JSON")
     p_bench.add_argument("--csv", metavar="PATH", help="write the rows as CSV")
+    p_bench.add_argument("--png", metavar="PATH",
+                         help="write the ratios as a PNG bar chart (needs matplotlib: the "
+                              "'chart' extra)")
     p_bench.add_argument("--compare", metavar="BASELINE",
                          help="a JSON written by --json: exit 1 naming each function whose "
                               "ratio fell by more than --threshold")
@@ -79,6 +82,12 @@ def main(argv=None) -> int:
         coldstart.cold_start(repeat=args.repeat)
         return 0
     if args.command == "bench":
+        if args.png:  # before minutes of benchmarking, not after
+            try:
+                bench.require_matplotlib()
+            except ImportError as exc:
+                print(f"ftaccel bench: {exc}", file=sys.stderr)
+                return 2
         if args.family == "metrics":
             rows = bench.bench_metrics(repeat=args.repeat)
         elif args.family == "indicators":
@@ -90,6 +99,8 @@ def main(argv=None) -> int:
         if args.sweep:
             bench.bench_sweep(count=args.sweep, repeat=args.repeat, data_dir=args.data_dir)
         bench.export(rows, args.json, args.csv)
+        if args.png:
+            bench.chart(rows, args.png)
         if args.compare:
             return 1 if bench.compare(rows, args.compare, args.threshold) else 0
         return 0

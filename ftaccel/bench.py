@@ -456,6 +456,43 @@ def ratios(rows: list[dict]) -> dict[str, float]:
     return {k: float(v) for k, v in out.items() if v == v}
 
 
+def require_matplotlib():
+    """matplotlib.pyplot on the non-interactive Agg backend, or an ImportError saying how
+    to get it (it is the optional ``chart`` extra)."""
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("the PNG chart needs matplotlib: pip install 'ftaccel[chart]' "
+                          "(or pip install matplotlib)") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def chart(rows: list[dict], path) -> None:
+    """Write the rows' speed ratios (see :func:`ratios`) as a PNG bar chart to ``path``:
+    one bar per function, log scale, the line at 1 marking parity with the reference."""
+    plt = require_matplotlib()
+    items = sorted(ratios(rows).items(), key=lambda kv: kv[1])
+    if not items:
+        raise ValueError("no ratios to chart")
+    names, values = [k for k, _ in items], [v for _, v in items]
+    fig, ax = plt.subplots(figsize=(9, 1.0 + 0.22 * len(items)))
+    try:
+        ax.barh(range(len(items)), values,
+                color=["tab:green" if v >= 1 else "tab:red" for v in values])
+        ax.set_yticks(range(len(items)), names, fontsize=7)
+        ax.set_xscale("log")
+        ax.axvline(1.0, color="black", linewidth=0.8)
+        ax.set_xlabel("speed ratio: reference (or numpy fallback) time / ftaccel time")
+        ax.set_title("ftaccel bench")
+        fig.tight_layout()
+        fig.savefig(path, format="png", dpi=100)
+    finally:
+        plt.close(fig)
+
+
 def export(rows: list[dict], json_path=None, csv_path=None) -> None:
     """Write the rows and their ratios as JSON (``{"rows", "ratios"}``) and/or CSV."""
     import csv

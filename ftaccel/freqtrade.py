@@ -26,14 +26,24 @@ What :func:`install` patches, per enabled module (see :mod:`ftaccel.config` for 
     the other names stay TA-Lib's. The replacement is a plain function accepting both
     TA-Lib call forms (arrays, or a DataFrame as the abstract API), not a
     ``talib.abstract.Function`` object (``.info``, ``.set_parameters`` are TA-Lib's only).
+    With them, the ``technical.qtpylib`` helpers that :mod:`ftaccel.qtpylib` reproduces bit
+    for bit with the same signature (reported under ``"qtpylib"``), there and wherever a
+    loaded ``technical.*`` / ``freqtrade.*`` module (``freqtrade.vendor.qtpylib``) holds the
+    same object; the others (``rsi``) stay technical's.
 ``backtesting``
-    not patched yet: Freqtrade's own loop runs, and install says so in the log.
+    ``Backtesting.backtest`` (the loop of ``freqtrade backtesting`` and of every hyperopt
+    epoch): runs whose strategy and config use only what :func:`ftaccel.backtest.backtest`
+    models exactly go to it, the others to Freqtrade's loop, with one log line per strategy
+    and decision saying which and why (see :mod:`ftaccel._freqtrade_backtest`). The
+    returned dict is Freqtrade's (trades frame with its columns and dtypes, locks,
+    counters, final balance, wallet captures).
 
 :func:`uninstall` puts back every replaced attribute, the very object that was there.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import logging
@@ -57,6 +67,7 @@ class _Patch:
     attr: str
     original: object
     replacement: object
+    inherited: bool = False  # a class attribute that came from a base class: delete it back
 
 
 _lock = threading.RLock()
@@ -82,21 +93,25 @@ def patches() -> list[tuple[str, str]]:
         return [(p.module, p.attr) for p in _patches]
 
 
+_SCANNED = ("freqtrade", "technical")  # packages whose modules may hold patched bindings
+
+
 def _freqtrade_modules():
     for name, mod in list(sys.modules.items()):
-        if mod is not None and (name == "freqtrade" or name.startswith("freqtrade.")):
+        if mod is not None and name.split(".")[0] in _SCANNED:
             yield name, mod
 
 
 def _set(family: str, module_name: str, owner, attr: str, new) -> None:
     old = getattr(owner, attr)
+    inherited = isinstance(owner, type) and attr not in vars(owner)
     setattr(owner, attr, new)
-    _patches.append(_Patch(family, module_name, owner, attr, old, new))
+    _patches.append(_Patch(family, module_name, owner, attr, old, new, inherited))
 
 
 def _replace_everywhere(family: str, source, originals: dict, make) -> list[str]:
     """Replace ``source.<name>`` (original ``originals[name]``) by ``make(name)`` there and
-    wherever a loaded ``freqtrade.*`` module holds the same object."""
+    wherever a loaded ``freqtrade.*`` or ``technical.*`` module holds the same object."""
     replacements = {name: make(name) for name in originals}
     by_id = {id(obj): name for name, obj in originals.items()}
     for name, new in replacements.items():
@@ -185,23 +200,101 @@ def _install_indicators(settings, refused: dict) -> list[str]:
     return done
 
 
-def _install_backtesting(settings) -> str:
-    """Hook for the compiled backtest.
+# ftaccel.qtpylib helpers whose results are not bit-identical to technical.qtpylib's: not
+# patched (tests/test_freqtrade.py checks every patched helper for identical results)
+QTPYLIB_NOT_IDENTICAL = {
+    "rsi": "results differ from technical.qtpylib's in the last bits (its seed averages are "
+           "numpy's pairwise sums, ftaccel's sequential ones)",
+}
 
-    When ``ftaccel.backtest`` provides a Freqtrade-equivalent ``backtest`` kernel, this is
-    where ``Backtesting.backtest`` gets wrapped (through :func:`_set`, so that
-    :func:`uninstall` restores it): strategies and configs the kernel models exactly run
-    on it, the others on Freqtrade's loop, with one log line saying which and why.
-    Until that dispatch exists nothing is patched and Freqtrade's loop runs.
-    """
-    bt = importlib.import_module("ftaccel.backtest")
-    if not callable(getattr(bt, "backtest", None)):
-        msg = "backtesting: not patched (kernel not yet available)"
-    else:
-        msg = ("backtesting: not patched (ftaccel.backtest.backtest exists but the Freqtrade "
-               "dispatch is not wired yet)")
-    log.info("ftaccel: %s; Freqtrade's backtest loop runs", msg)
+
+def _install_qtpylib(settings, refused: dict) -> list[str]:
+    """``technical.qtpylib`` helpers (and the same objects in ``freqtrade.vendor.qtpylib``
+    and other loaded ``freqtrade.*`` / ``technical.*`` modules) that ``ftaccel.qtpylib``
+    reproduces bit for bit, with the same signature."""
+    try:
+        ref = importlib.import_module("technical.qtpylib")
+    except ImportError:
+        log.info("ftaccel: technical is not installed; qtpylib helpers not patched")
+        return []
+    from . import qtpylib as qt
+
+    names = []
+    for name in qt.__all__:
+        theirs, ours = getattr(ref, name, None), getattr(qt, name)
+        if not callable(theirs):
+            continue
+        if name in QTPYLIB_NOT_IDENTICAL:
+            refused[f"qtpylib.{name}"] = QTPYLIB_NOT_IDENTICAL[name]
+        elif _params(ours) != _params(theirs):
+            refused[f"qtpylib.{name}"] = (f"signature differs: ftaccel {inspect.signature(ours)}"
+                                          f" vs technical {inspect.signature(theirs)}")
+        else:
+            names.append(name)
+    wrap = _wrapper(settings, "indicators")  # monitored as the indicators family
+    originals = {n: getattr(ref, n) for n in names}
+    return _replace_everywhere("qtpylib", ref, originals, lambda n: wrap(getattr(qt, n), n))
+
+
+def _install_backtesting(settings) -> str:
+    """Wrap ``Backtesting.backtest`` so that eligible runs go to the compiled backtest
+    (:mod:`ftaccel._freqtrade_backtest` says what is eligible); the others, and runs the
+    compiled backtest refuses, stay on Freqtrade's loop, with one log line saying why."""
+    from freqtrade.optimize.backtesting import Backtesting
+
+    from . import _freqtrade_backtest as ftb
+
+    original = Backtesting.backtest
+    _set("backtesting", Backtesting.__module__ + ".Backtesting", Backtesting, "backtest",
+         ftb.dispatch(original, settings))
+    msg = ("backtesting: Backtesting.backtest dispatched (ftaccel's compiled backtest for "
+           "spot strategies without custom callbacks, Freqtrade's loop otherwise)")
+    log.info("ftaccel: %s", msg)
     return msg
+
+
+_HYPEROPT_MODULE = "freqtrade.optimize.hyperopt.hyperopt_optimizer"
+
+
+def _settings_state(settings) -> dict:
+    return {f.name: getattr(settings, f.name) for f in dataclasses.fields(settings)
+            if f.name != "sources"}
+
+
+def _in_worker(state: dict, rebuild, args):
+    """Unpickling the hyperopt optimizer in a worker process: first install ftaccel there
+    with the parent's settings (once per process), then rebuild the object as pickle would."""
+    with _lock:
+        if _settings is None or _settings_state(_settings) != state:
+            # quietly: the parent logged this install already, and a reused worker's log
+            # handler may still point at the log queue of an earlier, finished hyperopt
+            quiet, log.disabled = log.disabled, True
+            try:
+                install(_config.Settings(**state))
+            finally:
+                log.disabled = quiet
+    return rebuild(*args)
+
+
+def _install_workers(settings) -> bool:
+    """Hyperopt with several jobs runs its epochs in fresh worker processes (joblib/loky),
+    each sent the pickled ``HyperOptimizer``: its pickling now carries the settings, and
+    unpickling it installs ftaccel in the worker. Done when the hyperopt module is loaded
+    (a strategy file is loaded after it; ``ftaccel-freqtrade hyperopt`` loads it first)."""
+    mod = sys.modules.get(_HYPEROPT_MODULE)
+    if mod is None or not hasattr(mod, "HyperOptimizer"):
+        return False
+    cls = mod.HyperOptimizer
+    state = _settings_state(settings)
+
+    def __reduce_ex__(self, protocol):
+        rv = object.__reduce_ex__(self, protocol)
+        return (_in_worker, (state, rv[0], rv[1]), *rv[2:])
+
+    _set("workers", _HYPEROPT_MODULE + ".HyperOptimizer", cls, "__reduce_ex__", __reduce_ex__)
+    log.info("ftaccel: hyperopt workers: each worker process installs ftaccel with these "
+             "settings when it receives the optimizer")
+    return True
 
 
 def install(config=None) -> dict:
@@ -233,8 +326,11 @@ def install(config=None) -> dict:
                 report["metrics"] = _install_metrics(settings, refused)
             if "indicators" in settings.modules:
                 report["indicators"] = _install_indicators(settings, refused)
+                report["qtpylib"] = _install_qtpylib(settings, refused)
             if "backtesting" in settings.modules:
                 report["backtesting"] = _install_backtesting(settings)
+            if settings.modules and _install_workers(settings):
+                report["hyperopt_workers"] = True
         except ImportError as exc:
             _undo()
             raise ImportError(f"ftaccel.freqtrade.install: {exc.name or exc} is not installed; "
@@ -264,7 +360,9 @@ def install(config=None) -> dict:
 def _undo() -> None:
     replaced = {id(p.replacement): (p.replacement, p.original) for p in _patches}
     for p in reversed(_patches):
-        if getattr(p.owner, p.attr, None) is p.replacement:
+        if p.inherited and vars(p.owner).get(p.attr) is p.replacement:
+            delattr(p.owner, p.attr)
+        elif getattr(p.owner, p.attr, None) is p.replacement:
             setattr(p.owner, p.attr, p.original)
         else:
             log.warning("ftaccel: %s.%s was changed by someone else since install; left as is",
@@ -317,6 +415,8 @@ def main(argv: list[str] | None = None) -> None:
     from freqtrade.main import main as freqtrade_main
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["hyperopt"]:  # so that install() reaches the hyperopt worker processes
+        importlib.import_module(_HYPEROPT_MODULE)
     setup_logging_pre()  # so that install's log lines show; Freqtrade keeps this setup
     try:
         install(_config_of_cli(argv))

@@ -60,24 +60,30 @@ def market(pair):
 
 
 
-def setup(tmp: Path, candles: dict, strategy_header: str = "") -> Path:
+def setup(tmp: Path, candles: dict, strategy_header: str = "", strategy_body: str = "",
+          config: dict | None = None, decimals: int | None = None) -> Path:
     """Datadir, strategy and config.json under ``tmp``; ``candles``: the real_candles fixture;
-    ``strategy_header``: lines put at the top of the strategy file."""
+    ``strategy_header``: lines put at the top of the strategy file; ``strategy_body``: lines
+    appended to the strategy class (indented by 4); ``config``: entries over the default
+    config; ``decimals``: round the candle prices to that many decimals (the price grid)."""
     data = tmp / "data"
     data.mkdir(parents=True, exist_ok=True)
     for pair in PAIRS:
         stem = pair.replace("/", "_") + "-5m"
-        candles[stem].to_feather(data / f"{stem}.feather")
+        frame = candles[stem]
+        if decimals is not None:
+            frame = frame.round({c: decimals for c in ("open", "high", "low", "close")})
+        frame.to_feather(data / f"{stem}.feather")
     strat = tmp / "strategies"
     strat.mkdir(exist_ok=True)
-    (strat / "ftaccel_proof.py").write_text(strategy_header + STRATEGY)
+    (strat / "ftaccel_proof.py").write_text(strategy_header + STRATEGY + strategy_body)
     conf = {"stake_currency": "BTC", "stake_amount": 0.05, "dry_run_wallet": 1, "dry_run": True,
             "max_open_trades": 3, "timeframe": "5m", "fee": 0.001,
             "exchange": {"name": "binance", "pair_whitelist": PAIRS},
             "entry_pricing": {"price_side": "same"}, "exit_pricing": {"price_side": "same"},
             "pairlists": [{"method": "StaticPairList"}], "dataformat_ohlcv": "feather",
             "user_data_dir": str(tmp), "datadir": str(data), "strategy_path": str(strat),
-            "export": "none", "enable_protections": True}
+            "export": "none", "enable_protections": True, **(config or {})}
     (tmp / "config.json").write_text(json.dumps(conf))
     return tmp / "config.json"
 
@@ -88,10 +94,13 @@ def offline_exchange():
     """Freqtrade's Exchange with the markets of :data:`PAIRS` and no network access."""
     from freqtrade.exchange import Exchange
 
-    markets_prop = mock.PropertyMock(return_value={p: market(p) for p in PAIRS})
-    with mock.patch.object(Exchange, "reload_markets"), \
-            mock.patch.object(Exchange, "validate_config"), \
-            mock.patch.object(Exchange, "markets", new_callable=lambda: markets_prop):
+    def reload_markets(self, force=False, *, load_leverage_tiers=True):
+        # held by the exchange object itself, so hyperopt worker processes (which get it
+        # pickled, without this patch) have the markets too
+        self._markets = {p: market(p) for p in PAIRS}
+
+    with mock.patch.object(Exchange, "reload_markets", reload_markets), \
+            mock.patch.object(Exchange, "validate_config"):
         yield
 
 
@@ -126,9 +135,10 @@ def differences(a, b, path="") -> list[tuple]:
     return [] if same else [(path, a, b)]
 
 
-def run_hyperopt(tmp: Path, epochs: int, loss: str, seed: int = 42) -> list[dict]:
-    """Freqtrade's hyperopt (one job, fixed seed) of the config under ``tmp``: the saved
-    epochs (``loss``, ``params_dict``, ``results_metrics``, ...), in order."""
+def run_hyperopt(tmp: Path, epochs: int, loss: str, seed: int = 42, jobs: int = 1) -> list[dict]:
+    """Freqtrade's hyperopt (``jobs`` worker processes, one by default: in process; fixed
+    seed) of the config under ``tmp``: the saved epochs (``loss``, ``params_dict``,
+    ``results_metrics``, ...), in order."""
     from freqtrade.commands.optimize_commands import setup_optimize_configuration
     from freqtrade.enums import RunMode
     from freqtrade.optimize.hyperopt import Hyperopt
@@ -136,7 +146,7 @@ def run_hyperopt(tmp: Path, epochs: int, loss: str, seed: int = 42) -> list[dict
     args = {"config": [str(tmp / "config.json")], "strategy": "FtaccelProof",
             "datadir": str(tmp / "data"), "user_data_dir": str(tmp), "epochs": epochs,
             "spaces": ["buy", "sell"], "hyperopt_loss": loss, "hyperopt_random_state": seed,
-            "hyperopt_jobs": 1, "hyperopt_min_trades": 1, "print_all": False}
+            "hyperopt_jobs": jobs, "hyperopt_min_trades": 1, "print_all": False}
     config = setup_optimize_configuration(args, RunMode.HYPEROPT)
     with offline_exchange():
         hyperopt = Hyperopt(config)
