@@ -284,6 +284,12 @@ def test_dataframe_form_matches_talib_abstract(ind, backend, real_candles):
         getattr(ta, ind.name)(frame.drop(columns=[ind.inputs[0][1]]))
 
 
+# Oscillators bounded by ±100: a value near 0 is a difference of two nearly equal running
+# averages, so the fallback's (pandas ewm) and the kernel's (TA-Lib's) rounding differ
+# there by ~1e-16 of the range, not of the value.
+BOUNDED_100 = {"RSI", "CMO", "STOCH", "STOCHF", "STOCHRSI", "WILLR", "MFI", "ADX", "ADXR",
+               "DX", "PLUS_DI", "MINUS_DI", "AROON", "AROONOSC", "ULTOSC"}
+
 finite_or_nan = st.floats(allow_nan=True, allow_infinity=True, width=64,
                           min_value=None, max_value=None)
 
@@ -309,4 +315,5 @@ def test_compiled_equals_fallback_hypothesis(ind, data):
     finally:
         fam.set(saved)
     for f, s in zip(fast, slow):
-        assert_close(f, s, rtol=1e-7, what=f"{ind.name} {params}")
+        assert_close(f, s, rtol=1e-7, what=f"{ind.name} {params}",
+                     scale=100.0 if ind.name in BOUNDED_100 else 0.0)

@@ -10,9 +10,10 @@ def assert_same_nan(actual, expected, what=""):
     assert diff.size == 0, f"{what}: NaN positions differ first at {diff[:5]}"
 
 
-def assert_close(actual, expected, rtol=1e-9, what=""):
+def assert_close(actual, expected, rtol=1e-9, what="", scale=0.0):
     """Same NaN positions and values within ``rtol`` relative (with an absolute floor of
-    ``rtol`` times the series' scale, for values that cross zero)."""
+    ``rtol`` times the series' scale, for values that cross zero; ``scale`` raises that
+    scale to an output's natural range, e.g. 100 for an oscillator bounded by ±100)."""
     assert_same_nan(actual, expected, what)
     actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     finite = np.isfinite(expected)
@@ -20,6 +21,6 @@ def assert_close(actual, expected, rtol=1e-9, what=""):
     assert np.array_equal(actual[~finite & ~np.isnan(expected)],
                           expected[~finite & ~np.isnan(expected)]), f"{what}: infs differ"
     if finite.any():
-        scale = np.max(np.abs(expected[finite]))
+        scale = max(np.max(np.abs(expected[finite])), scale)
         np.testing.assert_allclose(actual[finite], expected[finite], rtol=rtol,
                                    atol=rtol * scale, err_msg=what)
