@@ -448,20 +448,118 @@ def _t3(real, start, timeperiod, vfactor):
 
 @helper
 def _hma(real, start, timeperiod):
+    """Hull MA: WMA over ``sqrt(timeperiod)`` rows of ``2 * WMA(timeperiod / 2) -
+    WMA(timeperiod)``, the three WMAs advanced together in one pass. Each keeps
+    :func:`_wma`'s arithmetic and its own rebuild every 8 periods, so results equal three
+    separate WMA passes."""
     n = real.shape[0]
     if timeperiod == 1:
         return _copy_from(real, start)
     half = timeperiod // 2
     sq = int(np.sqrt(float(timeperiod)))
-    first_inner = start + timeperiod - 1
-    if first_inner >= n:
+    f1 = start + timeperiod - 1          # first row of the full and the half WMA
+    if f1 >= n:
         return nan_head(n, n)
-    full = _wma(real, start, timeperiod)
-    halfw = _wma(real, first_inner - half + 1, half)
-    diff = nan_head(n, first_inner)
-    for i in range(first_inner, n):
-        diff[i] = 2.0 * halfw[i] - full[i]
-    return _wma(diff, first_inner, sq)
+    f3 = f1 + sq - 1                     # first row of the WMA of the difference
+    out = nan_head(n, f3)
+    diff = np.empty(n)
+    # full WMA (period p) prologue
+    p = timeperiod
+    div_a = p * (p + 1) / 2.0
+    pf_a = float(p)
+    sum_a = 0.0
+    sub_a = 0.0
+    w = 1
+    for i in range(start, f1):
+        sub_a += real[i]
+        sum_a += real[i] * w
+        w += 1
+    s_b = f1 - half + 1
+    div_b = half * (half + 1) / 2.0
+    pf_b = float(half)
+    sum_b = 0.0
+    sub_b = 0.0
+    w = 1
+    for i in range(s_b, f1):
+        sub_b += real[i]
+        sum_b += real[i] * w
+        w += 1
+    div_c = sq * (sq + 1) / 2.0
+    pf_c = float(sq)
+    sum_c = 0.0
+    sub_c = 0.0
+    w_c = 1
+    rem_a = 8 * p
+    rem_b = 8 * half
+    rem_c = 8 * sq
+    for i in range(f1, n):
+        r = i - f1
+        v = real[i]
+        # full WMA row r
+        sub_a += v
+        if r > 0:
+            sub_a -= real[start + r - 1]
+        sum_a += v * pf_a
+        rem_a -= 1
+        if rem_a == 0:
+            rem_a = 8 * p
+            sub_a = 0.0
+            sum_a = 0.0
+            w = 1
+            for j in range(i - p + 1, i + 1):
+                sub_a += real[j]
+                sum_a += real[j] * w
+                w += 1
+        full = sum_a / div_a
+        sum_a -= sub_a
+        # half WMA row r
+        if half == 1:
+            hv = v
+        else:
+            sub_b += v
+            if r > 0:
+                sub_b -= real[s_b + r - 1]
+            sum_b += v * pf_b
+            rem_b -= 1
+            if rem_b == 0:
+                rem_b = 8 * half
+                sub_b = 0.0
+                sum_b = 0.0
+                w = 1
+                for j in range(i - half + 1, i + 1):
+                    sub_b += real[j]
+                    sum_b += real[j] * w
+                    w += 1
+            hv = sum_b / div_b
+            sum_b -= sub_b
+        d = 2.0 * hv - full
+        diff[i] = d
+        if sq == 1:
+            out[i] = d
+            continue
+        if i < f3:
+            sub_c += d
+            sum_c += d * w_c
+            w_c += 1
+            continue
+        rc = i - f3
+        sub_c += d
+        if rc > 0:
+            sub_c -= diff[f1 + rc - 1]
+        sum_c += d * pf_c
+        rem_c -= 1
+        if rem_c == 0:
+            rem_c = 8 * sq
+            sub_c = 0.0
+            sum_c = 0.0
+            w_c = 1
+            for j in range(i - sq + 1, i + 1):
+                sub_c += diff[j]
+                sum_c += diff[j] * w_c
+                w_c += 1
+        out[i] = sum_c / div_c
+        sum_c -= sub_c
+    return out
 
 
 @helper
