@@ -912,16 +912,16 @@ def bbands(real, start, timeperiod, nbdevup, nbdevdn, matype):
     lookback = max(lb_ma, timeperiod - 1)
     first = start + lookback
     middle = _ma(real, start, timeperiod, matype)
-    sd = _stddev(real, first - (timeperiod - 1), timeperiod)
-    upper = nan_head(n, first)
+    # the deviation array (NaN up to ``first`` like the bands) becomes the upper band
+    upper = _stddev(real, first - (timeperiod - 1), timeperiod)
     lower = nan_head(n, first)
     for i in range(min(first, n)):
         middle[i] = NAN
     if first >= n:
         return upper, middle, lower
-    s = sd[first:]
+    s = upper[first:]
     mv = middle[first:]
-    up = upper[first:]
+    up = s
     lo = lower[first:]
     if nbdevup == nbdevdn:
         for j in range(s.shape[0]):
@@ -932,8 +932,9 @@ def bbands(real, start, timeperiod, nbdevup, nbdevdn, matype):
     else:
         for j in range(s.shape[0]):
             m = mv[j]
-            up[j] = m + s[j] * nbdevup
-            lo[j] = m - s[j] * nbdevdn
+            d = s[j]  # read before the same slot is overwritten with the upper band
+            up[j] = m + d * nbdevup
+            lo[j] = m - d * nbdevdn
     return upper, middle, lower
 # --- MIDPOINT, MIDPRICE, SAR -------------------------------------------------------------
 
