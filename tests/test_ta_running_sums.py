@@ -55,3 +55,12 @@ def test_hilbert_parity_and_nan_like_talib(name, lead, backend):
     x = _series(3)
     x[:lead] = np.nan
     _check(name, [x], {})
+
+
+@pytest.mark.parametrize("name", ["WMA", "BBANDS"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_rebuilt_averages_recover_like_talib(name, seed, backend):
+    # WMA rebuilds its sums every 8 * timeperiod rows, BBANDS' deviation every 32
+    x = _series(seed)
+    for period in (2, 5, 14, 30):
+        _check(name, [x], {"timeperiod": period})

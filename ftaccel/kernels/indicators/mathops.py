@@ -13,61 +13,237 @@ import numpy as np
 from .. import export, helper
 from ._common import nan_head
 
+# MAX/MIN/MIDPOINT/MIDPRICE: TA-Lib's Van Herk / Gil-Werman block scan. Blocks of
+# ``timeperiod`` rows start at the begin index; a window ending at row j of a block takes
+# the previous block's suffix extreme from row j+1 combined with this block's prefix
+# extreme up to row j; the window ending on a block's last row is that block's whole
+# suffix. Every scan starts on its first row and keeps the incumbent on ties, so a NaN
+# never wins a comparison but sticks when a scan starts on it. One fused pass per block
+# runs the forward prefix scan (and its output) together with the backward suffix scan
+# for the next block, into two alternating buffers; the reversed views keep indexes
+# non-negative so the loop has no index fix-ups.
+
 
 @helper
-def _extreme(real, start, timeperiod, sign):
-    # Van Herk / Gil-Werman block scan, as TA-Lib: per block of `timeperiod` rows, a
-    # backward suffix maximum and the next block's forward prefix maximum, combined.
-    # Comparisons keep the incumbent, so a NaN only wins when it starts a scan.
+def _max_scan(real, start, p):
     n = real.shape[0]
-    p = timeperiod
-    out = nan_head(n, start + p - 1)
-    suf = np.empty(p)
-    pre = np.empty(p)
-    block = start
-    while block + p - 1 < n:
-        blk = real[block:block + p]
-        best = blk[p - 1] * sign
-        suf[p - 1] = best
-        for q in range(1, p):
-            m = p - 1 - q
-            tmp = blk[m] * sign
-            if tmp > best:
-                best = tmp
-            suf[m] = best
-        o = out[block + p - 1:min(block + 2 * p - 1, n)]
-        o[0] = suf[0] * sign
-        avail = o.shape[0] - 1
-        if avail > 0:
-            nxt = real[block + p:block + p + avail]
-            best = nxt[0] * sign
-            pre[0] = best
-            for j in range(1, avail):
-                tmp = nxt[j] * sign
-                if tmp > best:
-                    best = tmp
-                pre[j] = best
-            later = suf[1:avail + 1]
-            o_rest = o[1:]
-            for j in range(avail):
-                best = later[j]
-                if pre[j] > best:
-                    best = pre[j]
-                o_rest[j] = best * sign
-        block += p
+    first = start + p - 1
+    out = nan_head(n, first)
+    if first >= n:
+        return out
+    if p == 1:
+        out[start:] = real[start:]
+        return out
+    sa = np.empty(p)
+    sb = np.empty(p)
+    blk = real[start:start + p]
+    bb = blk[p - 1]
+    sa[p - 1] = bb
+    for q in range(p - 2, -1, -1):
+        u = blk[q]
+        bb = u if u > bb else bb
+        sa[q] = bb
+    out[first] = bb
+    s = start + p
+    while s + p <= n:
+        blk = real[s:s + p]
+        rb = blk[::-1]
+        rs = sb[::-1]
+        ob = out[s:s + p]
+        fw = blk[0]
+        bb = rb[0]
+        rs[0] = bb
+        v = sa[1]
+        ob[0] = fw if fw > v else v
+        for j in range(1, p - 1):
+            t = blk[j]
+            fw = t if t > fw else fw
+            u = rb[j]
+            bb = u if u > bb else bb
+            rs[j] = bb
+            v = sa[j + 1]
+            ob[j] = fw if fw > v else v
+        u = blk[0]
+        bb = u if u > bb else bb
+        sb[0] = bb
+        ob[p - 1] = bb
+        sa, sb = sb, sa
+        s += p
+    if s < n:
+        blk = real[s:n]
+        ob = out[s:n]
+        fw = blk[0]
+        v = sa[1]
+        ob[0] = fw if fw > v else v
+        for j in range(1, ob.shape[0]):
+            t = blk[j]
+            fw = t if t > fw else fw
+            v = sa[j + 1]
+            ob[j] = fw if fw > v else v
+    return out
+
+
+@helper
+def _min_scan(real, start, p):
+    # _max_scan with every comparison reversed
+    n = real.shape[0]
+    first = start + p - 1
+    out = nan_head(n, first)
+    if first >= n:
+        return out
+    if p == 1:
+        out[start:] = real[start:]
+        return out
+    sa = np.empty(p)
+    sb = np.empty(p)
+    blk = real[start:start + p]
+    bb = blk[p - 1]
+    sa[p - 1] = bb
+    for q in range(p - 2, -1, -1):
+        u = blk[q]
+        bb = u if u < bb else bb
+        sa[q] = bb
+    out[first] = bb
+    s = start + p
+    while s + p <= n:
+        blk = real[s:s + p]
+        rb = blk[::-1]
+        rs = sb[::-1]
+        ob = out[s:s + p]
+        fw = blk[0]
+        bb = rb[0]
+        rs[0] = bb
+        v = sa[1]
+        ob[0] = fw if fw < v else v
+        for j in range(1, p - 1):
+            t = blk[j]
+            fw = t if t < fw else fw
+            u = rb[j]
+            bb = u if u < bb else bb
+            rs[j] = bb
+            v = sa[j + 1]
+            ob[j] = fw if fw < v else v
+        u = blk[0]
+        bb = u if u < bb else bb
+        sb[0] = bb
+        ob[p - 1] = bb
+        sa, sb = sb, sa
+        s += p
+    if s < n:
+        blk = real[s:n]
+        ob = out[s:n]
+        fw = blk[0]
+        v = sa[1]
+        ob[0] = fw if fw < v else v
+        for j in range(1, ob.shape[0]):
+            t = blk[j]
+            fw = t if t < fw else fw
+            v = sa[j + 1]
+            ob[j] = fw if fw < v else v
+    return out
+
+
+@helper
+def _midpoint_scan(hi, lo, start, p):
+    """``(MAX(hi) + MIN(lo)) / 2`` over ``p`` rows: both block scans of
+    :func:`_max_scan` / :func:`_min_scan` fused into one pass."""
+    n = hi.shape[0]
+    first = start + p - 1
+    out = nan_head(n, first)
+    if first >= n:
+        return out
+    if p == 1:
+        for i in range(start, n):
+            out[i] = (hi[i] + lo[i]) / 2.0
+        return out
+    ha = np.empty(p)
+    hb = np.empty(p)
+    la = np.empty(p)
+    lb = np.empty(p)
+    bh = hi[start + p - 1]
+    bl = lo[start + p - 1]
+    ha[p - 1] = bh
+    la[p - 1] = bl
+    for q in range(p - 2, -1, -1):
+        u = hi[start + q]
+        bh = u if u > bh else bh
+        ha[q] = bh
+        u = lo[start + q]
+        bl = u if u < bl else bl
+        la[q] = bl
+    out[first] = (bh + bl) / 2.0
+    s = start + p
+    while s + p <= n:
+        bkh = hi[s:s + p]
+        bkl = lo[s:s + p]
+        rbh = bkh[::-1]
+        rbl = bkl[::-1]
+        rsh = hb[::-1]
+        rsl = lb[::-1]
+        ob = out[s:s + p]
+        fh = bkh[0]
+        fl = bkl[0]
+        bh = rbh[0]
+        bl = rbl[0]
+        rsh[0] = bh
+        rsl[0] = bl
+        v = ha[1]
+        w = la[1]
+        ob[0] = ((fh if fh > v else v) + (fl if fl < w else w)) / 2.0
+        for j in range(1, p - 1):
+            t = bkh[j]
+            fh = t if t > fh else fh
+            t = bkl[j]
+            fl = t if t < fl else fl
+            u = rbh[j]
+            bh = u if u > bh else bh
+            rsh[j] = bh
+            u = rbl[j]
+            bl = u if u < bl else bl
+            rsl[j] = bl
+            v = ha[j + 1]
+            w = la[j + 1]
+            ob[j] = ((fh if fh > v else v) + (fl if fl < w else w)) / 2.0
+        u = bkh[0]
+        bh = u if u > bh else bh
+        u = bkl[0]
+        bl = u if u < bl else bl
+        ob[p - 1] = (bh + bl) / 2.0
+        hb[0] = bh
+        lb[0] = bl
+        ha, hb = hb, ha
+        la, lb = lb, la
+        s += p
+    if s < n:
+        bkh = hi[s:n]
+        bkl = lo[s:n]
+        ob = out[s:n]
+        fh = bkh[0]
+        fl = bkl[0]
+        v = ha[1]
+        w = la[1]
+        ob[0] = ((fh if fh > v else v) + (fl if fl < w else w)) / 2.0
+        for j in range(1, ob.shape[0]):
+            t = bkh[j]
+            fh = t if t > fh else fh
+            t = bkl[j]
+            fl = t if t < fl else fl
+            v = ha[j + 1]
+            w = la[j + 1]
+            ob[j] = ((fh if fh > v else v) + (fl if fl < w else w)) / 2.0
     return out
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def max_(real, start, timeperiod):
     """Highest value over the last ``timeperiod`` rows."""
-    return _extreme(real, start, timeperiod, 1.0)
+    return _max_scan(real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def min_(real, start, timeperiod):
     """Lowest value over the last ``timeperiod`` rows."""
-    return _extreme(real, start, timeperiod, -1.0)
+    return _min_scan(real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], i8, i8)")

@@ -54,9 +54,11 @@ def _ema(real, start, timeperiod):
         total += real[i]
     prev = total / timeperiod
     out[first] = prev
-    for i in range(first + 1, n):
-        prev = (real[i] - prev) * k + prev
-        out[i] = prev
+    x = real[first + 1:]
+    o = out[first + 1:]
+    for j in range(o.shape[0]):
+        prev = (x[j] - prev) * k + prev
+        o[j] = prev
     return out
 
 
@@ -131,19 +133,18 @@ def _tema(real, start, timeperiod):
 @helper
 def _wma(real, start, timeperiod):
     # TA-Lib's order: the trailing value leaves periodSub one row late, right after the
-    # new value enters, and the sums are rebuilt from the window every 8*timeperiod rows.
+    # new value enters, and the sums are rebuilt from the window every 8*timeperiod rows
+    # (here: straight runs between rebuild rows, over views from 0).
     n = real.shape[0]
-    out = np.empty(n)
     first = start + timeperiod - 1
-    for i in range(min(first, n)):
-        out[i] = NAN
+    out = nan_head(n, first)
     if first >= n:
         return out
     if timeperiod == 1:
-        for i in range(first, n):
-            out[i] = real[i]
+        out[first:] = real[first:]
         return out
     divider = timeperiod * (timeperiod + 1) / 2.0
+    pf = float(timeperiod)
     psum = 0.0
     psub = 0.0
     w = 1
@@ -151,28 +152,44 @@ def _wma(real, start, timeperiod):
         psub += real[i]
         psum += real[i] * w
         w += 1
-    reseed = 8 * timeperiod
-    trailing_value = 0.0
-    trailing = start
-    for i in range(first, n):
-        v = real[i]
-        psub += v
-        psub -= trailing_value
-        psum += v * timeperiod
-        reseed -= 1
-        if reseed <= 0:
-            reseed = 8 * timeperiod
+    x = real[first:]
+    leaving = real[start:]
+    o = out[first:]
+    m = o.shape[0]
+    period = 8 * timeperiod
+    v = x[0]
+    psub += v
+    psum += v * pf
+    o[0] = psum / divider
+    psum -= psub
+    r = 1
+    reseed_at = period - 1
+    while r < m:
+        end = min(reseed_at, m)
+        xs = x[r:end]
+        ls = leaving[r - 1:end - 1]
+        os = o[r:end]
+        for j in range(os.shape[0]):
+            v = xs[j]
+            psub += v
+            psub -= ls[j]
+            psum += v * pf
+            os[j] = psum / divider
+            psum -= psub
+        r = end
+        if r < m:
+            win = real[first + r + 1 - timeperiod:first + r + 1]
             psub = 0.0
             psum = 0.0
             w = 1
-            for j in range(i - timeperiod + 1, i + 1):
-                psub += real[j]
-                psum += real[j] * w
+            for q in range(timeperiod):
+                psub += win[q]
+                psum += win[q] * w
                 w += 1
-        trailing_value = real[trailing]
-        trailing += 1
-        out[i] = psum / divider
-        psum -= psub
+            o[r] = psum / divider
+            psum -= psub
+            r += 1
+            reseed_at += period
     return out
 
 
@@ -243,25 +260,38 @@ def _trima(real, start, timeperiod):
     trailing += 1
     out[first] = numerator * factor
     today += 1
-    while today < n:
-        numerator -= num_sub
-        num_sub -= temp
-        temp = real[middle]
-        middle += 1
-        num_sub += temp
-        if odd:
+    if today >= n:
+        return out
+    mid = real[middle:]
+    new = real[today:]
+    old = real[trailing:]
+    o = out[today:]
+    if odd:
+        for j in range(o.shape[0]):
+            numerator -= num_sub
+            num_sub -= temp
+            temp = mid[j]
+            num_sub += temp
             numerator += num_add
             num_add -= temp
-        else:
+            temp = new[j]
+            num_add += temp
+            numerator += temp
+            temp = old[j]
+            o[j] = numerator * factor
+    else:
+        for j in range(o.shape[0]):
+            numerator -= num_sub
+            num_sub -= temp
+            temp = mid[j]
+            num_sub += temp
             num_add -= temp
             numerator += num_add
-        temp = real[today]
-        num_add += temp
-        numerator += temp
-        temp = real[trailing]
-        trailing += 1
-        out[today] = numerator * factor
-        today += 1
+            temp = new[j]
+            num_add += temp
+            numerator += temp
+            temp = old[j]
+            o[j] = numerator * factor
     return out
 
 
@@ -278,22 +308,16 @@ def _kama(real, start, timeperiod):
     const_diff = 2.0 / (2.0 + 1.0) - const_max
     sum_roc = 0.0
     null_run = 0
-    today = start
-    trailing = start
-    for _ in range(timeperiod):
-        t = real[today]
-        today += 1
-        t -= real[today]
+    for i in range(start, first):
+        t = real[i] - real[i + 1]
         sum_roc += abs(t)
         if t == 0.0:
             null_run += 1
         else:
             null_run = 0
-    prev = real[today - 1]
-    t2 = real[trailing]
-    trailing += 1
-    period_roc = real[today] - t2
-    trailing_value = t2
+    prev = real[first - 1]
+    trailing_value = real[start]
+    period_roc = real[first] - trailing_value
     if sum_roc <= 0.0 or sum_roc <= period_roc:
         er = 1.0
     else:
@@ -302,16 +326,18 @@ def _kama(real, start, timeperiod):
             er = 1.0
     sc = er * const_diff + const_max
     sc *= sc
-    prev = (real[today] - prev) * sc + prev
-    out[today] = prev
-    today += 1
-    while today < n:
-        t = real[today]
-        t2 = real[trailing]
-        trailing += 1
+    prev = (real[first] - prev) * sc + prev
+    out[first] = prev
+    x = real[first + 1:]
+    xp = real[first:n - 1]
+    tr = real[start + 1:n - timeperiod]
+    o = out[first + 1:]
+    for j in range(o.shape[0]):
+        t = x[j]
+        t2 = tr[j]
         period_roc = t - t2
         sum_roc -= abs(trailing_value - t2)
-        d = t - real[today - 1]
+        d = t - xp[j]
         sum_roc += abs(d)
         if d == 0.0:
             null_run += 1
@@ -330,8 +356,7 @@ def _kama(real, start, timeperiod):
         sc = er * const_diff + const_max
         sc *= sc
         prev = (t - prev) * sc + prev
-        out[today] = prev
-        today += 1
+        o[j] = prev
     return out
 
 
@@ -408,34 +433,133 @@ def _t3(real, start, timeperiod, vfactor):
     total += e5
     e6 = total / timeperiod
     out[first] = c1 * e6 + c2 * e5 + c3 * e4 + c4 * e3
-    while today < n:
-        e1 = k * real[today] + omk * e1
+    x = real[today:]
+    o = out[today:]
+    for j in range(o.shape[0]):
+        e1 = k * x[j] + omk * e1
         e2 = k * e1 + omk * e2
         e3 = k * e2 + omk * e3
         e4 = k * e3 + omk * e4
         e5 = k * e4 + omk * e5
         e6 = k * e5 + omk * e6
-        out[today] = c1 * e6 + c2 * e5 + c3 * e4 + c4 * e3
-        today += 1
+        o[j] = c1 * e6 + c2 * e5 + c3 * e4 + c4 * e3
     return out
 
 
 @helper
 def _hma(real, start, timeperiod):
+    """Hull MA: WMA over ``sqrt(timeperiod)`` rows of ``2 * WMA(timeperiod / 2) -
+    WMA(timeperiod)``, the three WMAs advanced together in one pass. Each keeps
+    :func:`_wma`'s arithmetic and its own rebuild every 8 periods, so results equal three
+    separate WMA passes."""
     n = real.shape[0]
     if timeperiod == 1:
         return _copy_from(real, start)
     half = timeperiod // 2
     sq = int(np.sqrt(float(timeperiod)))
-    first_inner = start + timeperiod - 1
-    if first_inner >= n:
+    f1 = start + timeperiod - 1          # first row of the full and the half WMA
+    if f1 >= n:
         return nan_head(n, n)
-    full = _wma(real, start, timeperiod)
-    halfw = _wma(real, first_inner - half + 1, half)
-    diff = nan_head(n, first_inner)
-    for i in range(first_inner, n):
-        diff[i] = 2.0 * halfw[i] - full[i]
-    return _wma(diff, first_inner, sq)
+    f3 = f1 + sq - 1                     # first row of the WMA of the difference
+    out = nan_head(n, f3)
+    diff = np.empty(n)
+    # full WMA (period p) prologue
+    p = timeperiod
+    div_a = p * (p + 1) / 2.0
+    pf_a = float(p)
+    sum_a = 0.0
+    sub_a = 0.0
+    w = 1
+    for i in range(start, f1):
+        sub_a += real[i]
+        sum_a += real[i] * w
+        w += 1
+    s_b = f1 - half + 1
+    div_b = half * (half + 1) / 2.0
+    pf_b = float(half)
+    sum_b = 0.0
+    sub_b = 0.0
+    w = 1
+    for i in range(s_b, f1):
+        sub_b += real[i]
+        sum_b += real[i] * w
+        w += 1
+    div_c = sq * (sq + 1) / 2.0
+    pf_c = float(sq)
+    sum_c = 0.0
+    sub_c = 0.0
+    w_c = 1
+    rem_a = 8 * p
+    rem_b = 8 * half
+    rem_c = 8 * sq
+    for i in range(f1, n):
+        r = i - f1
+        v = real[i]
+        # full WMA row r
+        sub_a += v
+        if r > 0:
+            sub_a -= real[start + r - 1]
+        sum_a += v * pf_a
+        rem_a -= 1
+        if rem_a == 0:
+            rem_a = 8 * p
+            sub_a = 0.0
+            sum_a = 0.0
+            w = 1
+            for j in range(i - p + 1, i + 1):
+                sub_a += real[j]
+                sum_a += real[j] * w
+                w += 1
+        full = sum_a / div_a
+        sum_a -= sub_a
+        # half WMA row r
+        if half == 1:
+            hv = v
+        else:
+            sub_b += v
+            if r > 0:
+                sub_b -= real[s_b + r - 1]
+            sum_b += v * pf_b
+            rem_b -= 1
+            if rem_b == 0:
+                rem_b = 8 * half
+                sub_b = 0.0
+                sum_b = 0.0
+                w = 1
+                for j in range(i - half + 1, i + 1):
+                    sub_b += real[j]
+                    sum_b += real[j] * w
+                    w += 1
+            hv = sum_b / div_b
+            sum_b -= sub_b
+        d = 2.0 * hv - full
+        diff[i] = d
+        if sq == 1:
+            out[i] = d
+            continue
+        if i < f3:
+            sub_c += d
+            sum_c += d * w_c
+            w_c += 1
+            continue
+        rc = i - f3
+        sub_c += d
+        if rc > 0:
+            sub_c -= diff[f1 + rc - 1]
+        sum_c += d * pf_c
+        rem_c -= 1
+        if rem_c == 0:
+            rem_c = 8 * sq
+            sub_c = 0.0
+            sum_c = 0.0
+            w_c = 1
+            for j in range(i - sq + 1, i + 1):
+                sub_c += diff[j]
+                sum_c += diff[j] * w_c
+                w_c += 1
+        out[i] = sum_c / div_c
+        sum_c -= sub_c
+    return out
 
 
 @helper
@@ -737,40 +861,42 @@ def _stddev(real, start, timeperiod):
         t1 += d
         t2 += d * d
     reseed = 32 * timeperiod
-    for i in range(first, n):
-        d = real[i] - shift
+    x = real[first:]
+    old = real[start:]
+    o = out[first:]
+    for i in range(o.shape[0]):
+        d = x[i] - shift
         t1 += d
         t2 += d * d
         m1 = t1 * inv
         var = t2 * inv - m1 * m1
-        d = real[trailing] - shift
+        d = old[i] - shift
         t1 -= d
         d *= d
         t2 -= d
-        trailing += 1
         reseed -= 1
         if var < 0.000001 * (t2 * inv) or d > 1000000.0 * t2 or reseed <= 0:
             reseed = 32 * timeperiod
-            w0 = i - lookback
+            win = old[i:i + timeperiod]
             total = 0.0
-            for j in range(w0, i + 1):
-                total += real[j]
+            for j in range(timeperiod):
+                total += win[j]
             shift = total * inv
             t1 = 0.0
             t2 = 0.0
-            for j in range(w0, i + 1):
-                d = real[j] - shift
+            for j in range(timeperiod):
+                d = win[j] - shift
                 t1 += d
                 t2 += d * d
             m1 = t1 * inv
             var = t2 * inv - m1 * m1
             if var < 1e-12 * (t2 * inv):
                 var = 0.0
-            d = real[w0] - shift
+            d = win[0] - shift
             t1 -= d
             d *= d
             t2 -= d
-        out[i] = np.sqrt(var)
+        o[i] = np.sqrt(var)
     return out
 
 
@@ -786,40 +912,47 @@ def bbands(real, start, timeperiod, nbdevup, nbdevdn, matype):
     lookback = max(lb_ma, timeperiod - 1)
     first = start + lookback
     middle = _ma(real, start, timeperiod, matype)
-    sd = _stddev(real, first - (timeperiod - 1), timeperiod)
-    upper = nan_head(n, first)
+    # the deviation array (NaN up to ``first`` like the bands) becomes the upper band
+    upper = _stddev(real, first - (timeperiod - 1), timeperiod)
     lower = nan_head(n, first)
     for i in range(min(first, n)):
         middle[i] = NAN
+    if first >= n:
+        return upper, middle, lower
+    s = upper[first:]
+    mv = middle[first:]
+    up = s
+    lo = lower[first:]
     if nbdevup == nbdevdn:
-        for i in range(first, n):
-            t = sd[i] * nbdevup
-            m = middle[i]
-            upper[i] = m + t
-            lower[i] = m - t
+        for j in range(s.shape[0]):
+            t = s[j] * nbdevup
+            m = mv[j]
+            up[j] = m + t
+            lo[j] = m - t
     else:
-        for i in range(first, n):
-            m = middle[i]
-            upper[i] = m + sd[i] * nbdevup
-            lower[i] = m - sd[i] * nbdevdn
+        for j in range(s.shape[0]):
+            m = mv[j]
+            d = s[j]  # read before the same slot is overwritten with the upper band
+            up[j] = m + d * nbdevup
+            lo[j] = m - d * nbdevdn
     return upper, middle, lower
 # --- MIDPOINT, MIDPRICE, SAR -------------------------------------------------------------
 
-from .mathops import _highest_lowest  # noqa: E402  (kept with the functions that use it)
+from .mathops import _midpoint_scan  # noqa: E402  (kept with the functions that use it)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def midpoint(real, start, timeperiod):
     """``(highest + lowest) / 2`` over ``timeperiod`` rows. Lookback ``timeperiod - 1``;
     the extremes are MAX/MIN's (their NaN rule)."""
-    return _highest_lowest(real, real, real, start, timeperiod, 0)
+    return _midpoint_scan(real, real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
 def midprice(high, low, start, timeperiod):
     """``(highest high + lowest low) / 2`` over ``timeperiod`` rows. Lookback
     ``timeperiod - 1``; the extremes are MAX/MIN's (their NaN rule)."""
-    return _highest_lowest(high, low, high, start, timeperiod, 0)
+    return _midpoint_scan(high, low, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], f8[::1], i8, f8, f8)")
@@ -849,64 +982,55 @@ def sar(high, low, start, acceleration, maximum):
         s = high[start]
     new_low = low[first]
     new_high = high[first]
-    for today in range(first, n):
+    hv = high[first:]
+    lv = low[first:]
+    o = out[first:]
+    for j in range(o.shape[0]):
         prev_low = new_low
         prev_high = new_high
-        new_low = low[today]
-        new_high = high[today]
+        new_low = lv[j]
+        new_high = hv[j]
         if is_long:
             if new_low <= s:
                 is_long = False
                 s = ep
-                if s < prev_high:
-                    s = prev_high
-                if s < new_high:
-                    s = new_high
-                out[today] = s
+                s = prev_high if s < prev_high else s
+                s = new_high if s < new_high else s
+                o[j] = s
                 af = acceleration
                 ep = new_low
                 s = s + af * (ep - s)
-                if s < prev_high:
-                    s = prev_high
-                if s < new_high:
-                    s = new_high
+                s = prev_high if s < prev_high else s
+                s = new_high if s < new_high else s
             else:
-                out[today] = s
-                if new_high > ep:
-                    ep = new_high
-                    af += acceleration
-                    if af > maximum:
-                        af = maximum
+                o[j] = s
+                step = af + acceleration
+                step = maximum if step > maximum else step
+                grow = new_high > ep
+                ep = new_high if grow else ep
+                af = step if grow else af
                 s = s + af * (ep - s)
-                if s > prev_low:
-                    s = prev_low
-                if s > new_low:
-                    s = new_low
+                s = prev_low if s > prev_low else s
+                s = new_low if s > new_low else s
         elif new_high >= s:
             is_long = True
             s = ep
-            if s > prev_low:
-                s = prev_low
-            if s > new_low:
-                s = new_low
-            out[today] = s
+            s = prev_low if s > prev_low else s
+            s = new_low if s > new_low else s
+            o[j] = s
             af = acceleration
             ep = new_high
             s = s + af * (ep - s)
-            if s > prev_low:
-                s = prev_low
-            if s > new_low:
-                s = new_low
+            s = prev_low if s > prev_low else s
+            s = new_low if s > new_low else s
         else:
-            out[today] = s
-            if new_low < ep:
-                ep = new_low
-                af += acceleration
-                if af > maximum:
-                    af = maximum
+            o[j] = s
+            step = af + acceleration
+            step = maximum if step > maximum else step
+            grow = new_low < ep
+            ep = new_low if grow else ep
+            af = step if grow else af
             s = s + af * (ep - s)
-            if s < prev_high:
-                s = prev_high
-            if s < new_high:
-                s = new_high
+            s = prev_high if s < prev_high else s
+            s = new_high if s < new_high else s
     return out
