@@ -1,10 +1,15 @@
-"""technical.qtpylib's helpers with the same signatures and results, heavy parts compiled.
+"""technical.qtpylib's helpers with the same signatures and results, compiled.
 
-Done so far: typical_price, mid_price, true_range, atr (exp=False), crossed, crossed_above,
-crossed_below, rolling_mean, rolling_std, rolling_min, rolling_max, sma,
-rolling_weighted_mean, vwap, rolling_vwap, rsi, macd, bollinger_bands, returns, log_returns,
-zscore, heikinashi, wma, hma, hull_moving_average, weighted_bollinger_bands,
-keltner_channel, roc, cci, stoch, zlema, pvt, chopiness.
+Every helper of technical.qtpylib is here (typical_price, mid_price, true_range, atr,
+crossed, crossed_above, crossed_below, rolling_mean, rolling_std, rolling_min, rolling_max,
+sma, rolling_weighted_mean, vwap, rolling_vwap, rsi, macd, bollinger_bands, returns,
+log_returns, zscore, heikinashi, wma, hma, hull_moving_average, weighted_bollinger_bands,
+keltner_channel, roc, cci, stoch, zlema, pvt, chopiness) and returns technical's values
+bit for bit, with its index, name, dtype and return type: the float64 columns go to one
+kernel over the raw arrays (pandas' own rolling/ewm algorithms, numpy's summation order)
+and come back in one Series or one single-block DataFrame. Inputs of other dtypes
+(float32, int, object) or arguments pandas would reject take technical's pandas
+expressions, so their results and errors stay pandas'.
 """
 
 from __future__ import annotations
