@@ -205,3 +205,16 @@ def test_bad_parameters_raise():
         qt.rolling_max(s, 5, 6)
     with pytest.raises(ValueError):
         qt.rolling_vwap(pd.DataFrame({"high": s, "low": s, "close": s}), 5)
+
+
+@pytest.mark.parametrize("fn", ["rolling_min", "rolling_max"])
+@pytest.mark.parametrize("window,min_periods", [(1, None), (3, 1), (4, 0), (7, None), (64, 2)])
+def test_rolling_extremes_ties_and_gaps(backend, fn, window, min_periods):
+    """Signed zeros (the later of equal values wins), NaN runs and +-inf (missing)."""
+    rng = np.random.default_rng(11)
+    values = rng.choice([0.0, -0.0, 1.0, -1.0, np.nan, np.inf, -np.inf, 2.5], size=300)
+    s = pd.Series(values, name="x")
+    got = getattr(qt, fn)(s, window, min_periods)
+    expected = getattr(ref, fn)(s, window, min_periods)
+    _exact(got, expected)
+    np.testing.assert_array_equal(np.signbit(got.to_numpy()), np.signbit(expected.to_numpy()))
