@@ -422,31 +422,48 @@ def qt_rolling_minmax(real, window, min_periods, is_max):
 
 @helper
 def _qt_minmax(real, window, min_periods, is_max):
+    """Block prefix/suffix extremes (van Herk / Gil-Werman): O(n), no data-dependent
+    branches. Missing values become -inf (max) / +inf (min) and are counted apart; on
+    equal values the later one wins, as in pandas' deque."""
     n = real.shape[0]
     out = np.empty(n)
-    queue = np.empty(n, dtype=np.int64)
-    head = 0
-    tail = 0
-    nobs = 0
+    sign = 1.0 if is_max else -1.0
+    vals = np.empty(n)
+    count = np.zeros(n + 1, dtype=np.int64)
     for i in range(n):
-        val = real[i]
-        if _qt_valid(val):
-            nobs += 1
-            if is_max:
-                while tail > head and val >= real[queue[tail - 1]]:
-                    tail -= 1
-            else:
-                while tail > head and val <= real[queue[tail - 1]]:
-                    tail -= 1
-            queue[tail] = i
-            tail += 1
-        if i >= window:
-            if _qt_valid(real[i - window]):
-                nobs -= 1
-            while tail > head and queue[head] <= i - window:
-                head += 1
+        v = real[i]
+        ok = _qt_valid(v)
+        vals[i] = sign * v if ok else -np.inf
+        count[i + 1] = count[i] + (1 if ok else 0)
+    pre = np.empty(n)
+    suf = np.empty(n)
+    for b0 in range(0, n, window):
+        b1 = min(b0 + window, n)
+        best = -np.inf
+        for i in range(b0, b1):
+            v = vals[i]
+            if v >= best:
+                best = v
+            pre[i] = best
+        best = -np.inf
+        for i in range(b1 - 1, b0 - 1, -1):
+            v = vals[i]
+            if v > best:
+                best = v
+            suf[i] = best
+    for i in range(n):
+        lo = i - window + 1
+        if lo < 0:
+            lo = 0
+        nobs = count[i + 1] - count[lo]
         if nobs > 0 and nobs >= min_periods:
-            out[i] = real[queue[head]]
+            later = pre[i]
+            earlier = suf[lo]
+            if lo % window == 0 or later >= earlier:
+                best = later
+            else:
+                best = earlier
+            out[i] = sign * best
         else:
             out[i] = NAN
     return out
