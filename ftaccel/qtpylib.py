@@ -1,10 +1,15 @@
-"""technical.qtpylib's helpers with the same signatures and results, heavy parts compiled.
+"""technical.qtpylib's helpers with the same signatures and results, compiled.
 
-Done so far: typical_price, mid_price, true_range, atr (exp=False), crossed, crossed_above,
-crossed_below, rolling_mean, rolling_std, rolling_min, rolling_max, sma,
-rolling_weighted_mean, vwap, rolling_vwap, rsi, macd, bollinger_bands, returns, log_returns,
-zscore, heikinashi, wma, hma, hull_moving_average, weighted_bollinger_bands,
-keltner_channel, roc, cci, stoch, zlema, pvt, chopiness.
+Every helper of technical.qtpylib is here (typical_price, mid_price, true_range, atr,
+crossed, crossed_above, crossed_below, rolling_mean, rolling_std, rolling_min, rolling_max,
+sma, rolling_weighted_mean, vwap, rolling_vwap, rsi, macd, bollinger_bands, returns,
+log_returns, zscore, heikinashi, wma, hma, hull_moving_average, weighted_bollinger_bands,
+keltner_channel, roc, cci, stoch, zlema, pvt, chopiness) and returns technical's values
+bit for bit, with its index, name, dtype and return type: the float64 columns go to one
+kernel over the raw arrays (pandas' own rolling/ewm algorithms, numpy's summation order)
+and come back in one Series or one single-block DataFrame. Inputs of other dtypes
+(float32, int, object) or arguments pandas would reject take technical's pandas
+expressions, so their results and errors stay pandas'.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ import pandas as pd
 
 from ._backend import family
 from ._inputs import as_float_array
+
+_F8 = np.dtype(np.float64)
+_NUMBER = (int, float, np.integer, np.floating)
 
 __all__ = ["typical_price", "mid_price", "true_range", "atr", "crossed", "crossed_above",
            "crossed_below", "rolling_mean", "rolling_std", "rolling_min", "rolling_max", "sma",
@@ -39,34 +47,201 @@ def _bars(bars, *cols):
         raise ValueError(f"bars lacks columns {missing}")
 
 
+def _call(kernel, *args):
+    return family("indicators").call(kernel, *args)
+
+
+def _number(value) -> bool:
+    return isinstance(value, _NUMBER) and not isinstance(value, (bool, np.bool_))
+
+
+def _values(series):
+    """The float64 values of a Series or 1-D ndarray without a copy, or None when they
+    are something else (the caller then runs technical's pandas expression)."""
+    arr = getattr(series, "_values", series) if isinstance(series, pd.Series) else series
+    if isinstance(arr, np.ndarray) and arr.dtype == _F8 and arr.ndim == 1:
+        return arr if arr.flags.c_contiguous else np.ascontiguousarray(arr)
+    return None
+
+
+def _cols(bars, *names):
+    """Columns of ``bars`` as float64 arrays (no copy), or None when one of them is not a
+    single float64 column. TypeError when bars is not a DataFrame, ValueError naming a
+    missing column."""
+    if not isinstance(bars, pd.DataFrame):
+        raise TypeError(f"bars must be a DataFrame, got {type(bars).__name__}")
+    out = []
+    columns = bars.columns
+    for name in names:
+        try:
+            loc = columns.get_loc(name)
+        except KeyError:
+            raise ValueError(f"bars lacks column {name!r}") from None
+        except TypeError:
+            return None
+        if not isinstance(loc, int):
+            return None
+        try:
+            arr = bars._get_column_array(loc)
+        except AttributeError:  # pragma: no cover - a pandas without the accessor
+            arr = bars.iloc[:, loc].to_numpy()
+        arr = _values(arr)
+        if arr is None:
+            return None
+        out.append(arr)
+    return out
+
+
+def _public_series(values, index, name=None):
+    return pd.Series(values, index=index, name=name, copy=False)
+
+
+def _series_factory():
+    """A Series from a fresh 1-D array and an index of its length. pandas' constructor
+    costs several times a short kernel, so its block manager is built directly when this
+    pandas has the internals that allows (checked once here); otherwise the public one."""
+    try:
+        from pandas.core.internals import SingleBlockManager
+
+        def fast(values, index, name=None):
+            out = pd.Series._from_mgr(SingleBlockManager.from_array(values, index),
+                                      axes=[index])
+            out.name = name
+            return out
+
+        for probe, name in ((np.arange(3.0), "x"), (np.array([True, False, True]), None)):
+            index = pd.RangeIndex(3)
+            got = fast(probe.copy(), index, name)
+            pd.testing.assert_series_equal(got, _public_series(probe.copy(), index, name),
+                                           check_exact=True)
+            if type(got) is not pd.Series:
+                return _public_series
+        return fast
+    except Exception:  # pragma: no cover - pandas without these internals
+        return _public_series
+
+
+_series = _series_factory()
+
+
+def _frame(index, names, *arrays):
+    """A DataFrame of float64 columns ``names`` in one block."""
+    block = np.empty((len(arrays), len(index)))
+    for row, arr in zip(block, arrays):
+        row[:] = arr
+    return pd.DataFrame(block.T, index=index, columns=names, copy=False)
+
+
+def _mean_values(values, window, min_periods):
+    """technical's rolling_mean on an array: numpy's full windows when min_periods equals
+    window and the series is longer, pandas' rolling mean otherwise."""
+    if min_periods == window and len(values) > window:
+        return _call("qt_window_stat", values, window, -1)
+    return _call("qt_rolling", values, window, min_periods, -1)
+
+
+def _std_values(values, window, min_periods):
+    if min_periods == window and len(values) > window:
+        return _call("qt_window_stat", values, window, 1)
+    return _call("qt_rolling", values, window, min_periods, 1)
+
+
+def _minp_ok(window, min_periods) -> bool:
+    return (isinstance(min_periods, (int, np.integer))
+            and not isinstance(min_periods, (bool, np.bool_)) and 0 <= min_periods <= window)
+
+
+def _ewm_values(values, span, min_periods):
+    """pandas' ``ewm(span=span, min_periods=min_periods).mean()`` of an array, or None when
+    span or min_periods are not plain numbers pandas accepts (the caller asks pandas)."""
+    if not (_number(span) and span >= 1 and _number(min_periods)
+            and np.isfinite(min_periods) and np.isfinite(span)):
+        return None
+    return _call("qt_ewm_mean", values, float((span - 1) / 2), max(int(min_periods), 1))
+
+
 def typical_price(bars):
-    _bars(bars, "high", "low", "close")
-    res = (bars["high"] + bars["low"] + bars["close"]) / 3.0
-    return pd.Series(index=bars.index, data=res)
+    cols = _cols(bars, "high", "low", "close")
+    if cols is None:
+        res = (bars["high"] + bars["low"] + bars["close"]) / 3.0
+        return pd.Series(index=bars.index, data=res)
+    return _series(_call("qt_typical_price", *cols), bars.index)
 
 
 def mid_price(bars):
-    _bars(bars, "high", "low")
-    res = (bars["high"] + bars["low"]) / 2.0
-    return pd.Series(index=bars.index, data=res)
+    cols = _cols(bars, "high", "low")
+    if cols is None:
+        res = (bars["high"] + bars["low"]) / 2.0
+        return pd.Series(index=bars.index, data=res)
+    return _series(_call("qt_mid_price", *cols), bars.index)
 
 
 def true_range(bars):
-    _bars(bars, "high", "low", "close")
-    out = family("indicators").call(
-        "qt_true_range", as_float_array(bars["high"], "high"),
-        as_float_array(bars["low"], "low"), as_float_array(bars["close"], "close"))
-    return pd.Series(out, index=bars.index)
+    cols = _cols(bars, "high", "low", "close")
+    if cols is None:
+        return pd.DataFrame({
+            "hl": bars["high"] - bars["low"],
+            "hc": abs(bars["high"] - bars["close"].shift(1)),
+            "lc": abs(bars["low"] - bars["close"].shift(1))}).max(axis=1)
+    return _series(_call("qt_true_range", *cols), bars.index)
 
 
 def atr(bars, window=14, exp=False):
-    tr = true_range(bars)
+    cols = _cols(bars, "high", "low", "close")
+    if cols is None:
+        tr = true_range(bars)
+        if exp:
+            return pd.Series(rolling_weighted_mean(tr, window))
+        return pd.Series(rolling_mean(tr, _window(window)))
+    tr = _call("qt_true_range", *cols)
     if exp:
-        return pd.Series(rolling_weighted_mean(tr, window))
-    return pd.Series(rolling_mean(tr, _window(window)))
+        out = _ewm_values(tr, window, window)
+        if out is None:
+            return pd.Series(rolling_weighted_mean(_series(tr, bars.index), window))
+        return _series(out, bars.index)
+    window = _window(window)
+    return _series(_mean_values(tr, window, window), bars.index)
+
+
+def _crossed_fast(series1, series2, direction):
+    code = 0 if direction is None else 1 if direction == "above" else (
+        -1 if direction == "below" else None)
+    a = _values(series1)
+    if code is None or a is None:
+        return None
+    if isinstance(series1, pd.Series):
+        index, name = series1.index, series1.name
+    else:
+        index, name = pd.RangeIndex(len(a)), None
+    if isinstance(series2, pd.Series):
+        b = _values(series2)
+        if b is None or not (series2.index is index or series2.index.equals(index)):
+            return None
+        try:
+            if not (series2.name is name or series2.name == name):
+                name = None
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(name, (str, int, float, type(None))):
+            return None
+    elif isinstance(series2, np.ndarray):
+        b = _values(series2)
+        if b is None or len(b) != len(a):
+            return None
+        name = None
+    elif isinstance(series2, (float, np.floating)) or (
+            _number(series2) and abs(series2) <= 2**53):
+        b = np.full(len(a), float(series2))
+        name = None
+    else:
+        return None
+    return _series(_call("qt_crossed", a, b, code).view(np.bool_), index, name)
 
 
 def crossed(series1, series2, direction=None):
+    fast = _crossed_fast(series1, series2, direction)
+    if fast is not None:
+        return fast
     if isinstance(series1, np.ndarray):
         series1 = pd.Series(series1)
     if isinstance(series2, (float, int, np.ndarray, np.integer, np.floating)):
@@ -90,10 +265,13 @@ def crossed_below(series1, series2):
 
 def _full_window(series, window, ddof_std):
     """qtpylib's numpy path (min_periods == window): NaN/inf in a window propagate."""
-    values = as_float_array(series, "series")
-    out = family("indicators").call("qt_window_stat", values, window, ddof_std)
+    values = _values(series)
+    if values is None:
+        out = _numpy_window(series, window, ddof_std)
+    else:
+        out = _call("qt_window_stat", values, window, ddof_std)
     if isinstance(series, pd.Series):
-        return pd.Series(index=series.index, data=out)
+        return _series(out, series.index)
     return out
 
 
@@ -106,10 +284,12 @@ def _pandas_window(series, window, min_periods, ddof):
         rolling = (series if isinstance(series, pd.Series) else pd.Series(series)).rolling(
             window=window, min_periods=min_periods)
         return rolling.mean() if ddof < 0 else rolling.std(ddof=ddof)
-    values = as_float_array(series, "series")
-    out = family("indicators").call("qt_rolling", values, window, int(min_periods), ddof)
+    values = _values(series)
+    if values is None:
+        values = as_float_array(series, "series")
+    out = _call("qt_rolling", values, window, int(min_periods), ddof)
     if isinstance(series, pd.Series):
-        return pd.Series(out, index=series.index, name=series.name)
+        return _series(out, series.index, series.name)
     return pd.Series(out)
 
 
@@ -129,20 +309,27 @@ def rolling_mean(series, window=200, min_periods=None):
     return _pandas_window(series, window, min_periods, -1)
 
 
-def rolling_min(series, window=14, min_periods=None):
+def _rolling_extreme(series, window, min_periods, is_max):
     window = _window(window)
     min_periods = window if min_periods is None else min_periods
+    values = _values(series)
+    if values is not None and _minp_ok(window, min_periods):
+        out = _call("qt_rolling_minmax", values, window, int(min_periods), is_max)
+        if isinstance(series, pd.Series):
+            return _series(out, series.index, series.name)
+        return _series(out, pd.RangeIndex(len(out)))
     if not isinstance(series, pd.Series):
         series = pd.Series(series)
-    return series.rolling(window=window, min_periods=min_periods).min()
+    rolling = series.rolling(window=window, min_periods=min_periods)
+    return rolling.max() if is_max else rolling.min()
+
+
+def rolling_min(series, window=14, min_periods=None):
+    return _rolling_extreme(series, window, min_periods, 0)
 
 
 def rolling_max(series, window=14, min_periods=None):
-    window = _window(window)
-    min_periods = window if min_periods is None else min_periods
-    if not isinstance(series, pd.Series):
-        series = pd.Series(series)
-    return series.rolling(window=window, min_periods=min_periods).max()
+    return _rolling_extreme(series, window, min_periods, 1)
 
 
 def sma(series, window=200, min_periods=None):
@@ -155,6 +342,11 @@ def rolling_weighted_mean(series, window=200, min_periods=None):
     min_periods = window if min_periods is None else min_periods
     if not isinstance(series, pd.Series):
         series = pd.Series(series)
+    values = _values(series)
+    if values is not None:
+        out = _ewm_values(values, window, min_periods)
+        if out is not None:
+            return _series(out, series.index, series.name)
     return series.ewm(span=window, min_periods=min_periods).mean()
 
 
@@ -166,9 +358,11 @@ def vwap(bars):
 
 
 def rolling_vwap(bars, window=200, min_periods=None):
-    _bars(bars, "high", "low", "close", "volume")
+    cols = _cols(bars, "high", "low", "close", "volume")
     window = _window(window)
     min_periods = window if min_periods is None else min_periods
+    if cols is not None and _minp_ok(window, min_periods):
+        return _series(_call("qt_rolling_vwap", *cols, window, int(min_periods)), bars.index)
     typical = (bars["high"] + bars["low"] + bars["close"]) / 3
     volume = bars["volume"]
     left = (volume * typical).rolling(window=window, min_periods=min_periods).sum()
@@ -186,6 +380,16 @@ def rsi(series, window=14):
 
 
 def macd(series, fast=3, slow=10, smooth=16):
+    values = _values(series) if isinstance(series, pd.Series) else None
+    if values is not None:
+        fast_ma = _ewm_values(values, fast, fast)
+        slow_ma = _ewm_values(values, slow, slow)
+        if fast_ma is not None and slow_ma is not None:
+            macd_line = fast_ma - slow_ma
+            signal = _ewm_values(macd_line, smooth, smooth)
+            if signal is not None:
+                return _frame(series.index, ["macd", "signal", "histogram"],
+                              macd_line, signal, macd_line - signal)
     macd_line = (rolling_weighted_mean(series, window=fast)
                  - rolling_weighted_mean(series, window=slow))
     signal = rolling_weighted_mean(macd_line, window=smooth)
@@ -195,6 +399,13 @@ def macd(series, fast=3, slow=10, smooth=16):
 
 
 def bollinger_bands(series, window=20, stds=2):
+    values = _values(series) if isinstance(series, pd.Series) else None
+    if values is not None and _number(stds):
+        window = _window(window)
+        ma = _mean_values(values, window, 1)
+        std = _std_values(values, window, 1)
+        return _frame(series.index, ["upper", "mid", "lower"],
+                      ma + std * stds, ma, ma - std * stds)
     ma = rolling_mean(series, window=window, min_periods=1)
     std = rolling_std(series, window=window, min_periods=1)
     upper = ma + std * stds
@@ -203,11 +414,24 @@ def bollinger_bands(series, window=20, stds=2):
 
 
 def returns(series):
+    values = _values(series) if isinstance(series, pd.Series) else None
+    if values is not None:
+        return _series(_call("qt_returns", values), series.index, series.name)
     res = (series / series.shift(1) - 1).replace([np.inf, -np.inf], float("NaN"))
     return pd.Series(index=series.index, data=res)
 
 
 def log_returns(series):
+    values = _values(series) if isinstance(series, pd.Series) else None
+    if values is not None:
+        out = np.empty(len(values))
+        if len(values):
+            out[0] = np.nan
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.divide(values[1:], values[:-1], out=out[1:])
+            np.log(out, out=out)
+        out[np.isinf(out)] = np.nan
+        return _series(out, series.index, series.name)
     with np.errstate(divide="ignore", invalid="ignore"):
         res = np.log(series / series.shift(1)).replace([np.inf, -np.inf], float("NaN"))
     return pd.Series(index=series.index, data=res)
@@ -215,10 +439,30 @@ def log_returns(series):
 
 def zscore(bars, window=20, stds=1, col="close"):
     window = _window(window)
-    values = as_float_array(bars[col], col)
-    std = family("indicators").call("qt_window_stat", values, window, 1)
-    mean = family("indicators").call("qt_window_stat", values, window, -1)
+    cols = _cols(bars, col) if _number(stds) else None
+    if cols is not None:
+        values = cols[0]
+        if window > len(values):
+            raise ValueError(f"window {window} is longer than the series ({len(values)})")
+        mean, std = _call("qt_window_mean_std", values, window)
+        return _series((values - mean) / (std * stds), bars.index, col)
+    mean = _numpy_window(bars[col], window, -1)
+    std = _numpy_window(bars[col], window, 1)
     return (bars[col] - mean) / (std * stds)
+
+
+def _numpy_window(series, window, ddof_std):
+    """technical's numpy path on values that are not float64 (float32 keeps its own
+    arithmetic): mean or std (ddof 1) of every full window, NaN-headed float64."""
+    raw = series.to_numpy() if isinstance(series, pd.Series) else np.asarray(series)
+    if raw.ndim != 1 or raw.dtype.kind not in "fiu":
+        raw = as_float_array(series, "series")
+    if window > len(raw):
+        raise ValueError(f"window {window} is longer than the series ({len(raw)})")
+    view = np.lib.stride_tricks.sliding_window_view(raw, window)
+    out = np.full(len(raw), np.nan)
+    out[window - 1:] = view.mean(axis=-1) if ddof_std < 0 else view.std(axis=-1, ddof=1)
+    return out
 
 
 def heikinashi(bars):
@@ -240,6 +484,14 @@ def heikinashi(bars):
 
 def hull_moving_average(series, window=200, min_periods=None):
     min_periods = window if min_periods is None else min_periods
+    values = _values(series) if isinstance(series, pd.Series) else None
+    if values is not None and _number(window) and window >= 2:
+        half = _ewm_values(values, window / 2, min_periods)
+        full = _ewm_values(values, window, min_periods)
+        if half is not None and full is not None:
+            out = _ewm_values(2 * half - full, np.sqrt(window), min_periods)
+            if out is not None:
+                return _series(out, series.index, series.name)
     ma = (2 * rolling_weighted_mean(series, window / 2, min_periods)
           - rolling_weighted_mean(series, window, min_periods))
     return rolling_weighted_mean(ma, np.sqrt(window), min_periods)
@@ -254,6 +506,13 @@ def hma(series, window=200, min_periods=None):
 
 
 def weighted_bollinger_bands(series, window=20, stds=2):
+    values = _values(series) if isinstance(series, pd.Series) else None
+    if values is not None and _number(stds):
+        window = _window(window)
+        ema = _ewm_values(values, window, window)
+        std = _std_values(values, window, window)
+        return _frame(series.index, ["upper", "mid", "lower"],
+                      ema + std * stds, ema, ema - std * stds)
     ema = rolling_weighted_mean(series, window=window)
     std = rolling_std(series, window=window)
     upper = ema + std * stds
@@ -263,6 +522,13 @@ def weighted_bollinger_bands(series, window=20, stds=2):
 
 
 def keltner_channel(bars, window=14, atrs=2):
+    cols = _cols(bars, "high", "low", "close")
+    if cols is not None and _number(atrs):
+        window = _window(window)
+        typical_mean = _mean_values(_call("qt_typical_price", *cols), window, window)
+        atrval = _mean_values(_call("qt_true_range", *cols), window, window) * atrs
+        return _frame(bars.index, ["upper", "mid", "lower"],
+                      typical_mean + atrval, typical_mean, typical_mean - atrval)
     typical_mean = rolling_mean(typical_price(bars), window)
     atrval = atr(bars, window) * atrs
     upper = typical_mean + atrval
@@ -272,19 +538,40 @@ def keltner_channel(bars, window=14, atrs=2):
 
 
 def roc(series, window=14):
+    values = _values(series) if isinstance(series, pd.Series) else None
+    if values is not None and isinstance(window, (int, np.integer)) and not isinstance(
+            window, (bool, np.bool_)):
+        shift = max(-len(values), min(int(window), len(values)))
+        return _series(_call("qt_roc", values, shift), series.index, series.name)
     res = (series - series.shift(window)) / series.shift(window)
     return pd.Series(index=series.index, data=res)
 
 
 def cci(series, window=14):
+    cols = _cols(series, "high", "low", "close")
+    if cols is not None:
+        window = _window(window)
+        price = _call("qt_typical_price", *cols)
+        typical_mean = _mean_values(price, window, window)
+        std = _nanstd(typical_mean)
+        return _series((price - typical_mean) / (0.015 * std), series.index)
     price = typical_price(series)
     typical_mean = rolling_mean(price, window)
     res = (price - typical_mean) / (0.015 * np.std(typical_mean))
     return pd.Series(index=series.index, data=res)
 
 
+def _positive_int(value) -> bool:
+    return (isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+            and value >= 1)
+
+
 def stoch(df, window=14, d=3, k=3, fast=False):
-    _bars(df, "high", "low", "close")
+    cols = _cols(df, "high", "low", "close")
+    if cols is not None and _positive_int(window) and _positive_int(d) and _positive_int(k):
+        first, second = _call("qt_stoch", *cols, int(window), int(d), int(k), int(bool(fast)))
+        names = ["fast_k", "fast_d"] if fast else ["slow_k", "slow_d"]
+        return _frame(df.index, names, first, second)
     my_df = pd.DataFrame(index=df.index)
     my_df["rolling_max"] = df["high"].rolling(window).max()
     my_df["rolling_min"] = df["low"].rolling(window).min()
@@ -300,19 +587,44 @@ def stoch(df, window=14, d=3, k=3, fast=False):
 
 def zlema(series, window, min_periods=None):
     min_periods = window if min_periods is None else min_periods
+    values = _values(series) if isinstance(series, pd.Series) else None
+    if values is not None and _positive_int(window) and window >= 3:
+        lag = (int(window) - 1) // 2
+        shifted = np.full(len(values), np.nan)
+        if lag < len(values):
+            shifted[lag:] = values[:len(values) - lag]
+        out = _ewm_values(2 * values - shifted, lag, min_periods)
+        if out is not None:
+            return _series(out, series.index, series.name)
     lag = (window - 1) // 2
     series = 2 * series - series.shift(lag)
     return wma(series, lag, min_periods)
 
 
 def pvt(bars):
-    _bars(bars, "close", "volume")
+    cols = _cols(bars, "close", "volume")
+    if cols is not None:
+        return _series(_call("qt_pvt", *cols), bars.index)
     trend = ((bars["close"] - bars["close"].shift(1)) / bars["close"].shift(1)) * bars["volume"]
     return trend.cumsum()
 
 
 def chopiness(bars, window=14):
+    cols = _cols(bars, "high", "low", "close")
+    if cols is not None and _positive_int(window):
+        ratio = _call("qt_chop_ratio", *cols, int(window))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _series(100 * np.log10(ratio) / np.log10(window), bars.index)
     atrsum = true_range(bars).rolling(window).sum()
     highs = bars["high"].rolling(window).max()
     lows = bars["low"].rolling(window).min()
     return 100 * np.log10(atrsum / (highs - lows)) / np.log10(window)
+
+
+def _nanstd(values):
+    """``np.std`` of a float Series (pandas' nanstd, ddof=0, NaN skipped), on an array."""
+    try:
+        from pandas.core import nanops
+        return nanops.nanstd(values, skipna=True, ddof=0)
+    except (ImportError, AttributeError, TypeError):  # pragma: no cover - other pandas
+        return np.std(pd.Series(values))

@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["qt_true_range", "qt_window_stat", "qt_rolling", "qt_rsi",
-           "qt_ha_open"]
+           "qt_ha_open", "qt_typical_price", "qt_mid_price", "qt_crossed",
+           "qt_rolling_minmax", "qt_ewm_mean", "qt_rolling_sum", "qt_rolling_vwap", "qt_roc",
+           "qt_returns", "qt_pvt", "qt_chop_ratio", "qt_stoch", "qt_window_mean_std"]
 
 
 def qt_true_range(high, low, close):
@@ -61,3 +63,95 @@ def qt_ha_open(open_, close, ha_close):
     for i in range(1, n):
         out[i] = (out[i - 1] + ha_close[i - 1]) / 2
     return out
+
+
+def qt_typical_price(high, low, close):
+    return (high + low + close) / 3.0
+
+
+def qt_mid_price(high, low):
+    return (high + low) / 2.0
+
+
+def qt_crossed(series1, series2, direction):
+    out = np.zeros(len(series1), dtype=np.uint8)
+    if len(series1) < 2:
+        return out
+    now1, now2, prev1, prev2 = series1[1:], series2[1:], series1[:-1], series2[:-1]
+    hit = np.zeros(len(now1), dtype=bool)
+    if direction >= 0:
+        hit |= (now1 > now2) & (prev1 <= prev2)
+    if direction <= 0:
+        hit |= (now1 < now2) & (prev1 >= prev2)
+    out[1:] = hit
+    return out
+
+
+def qt_rolling_minmax(real, window, min_periods, is_max):
+    rolling = pd.Series(real).rolling(window, min_periods=min_periods)
+    return (rolling.max() if is_max else rolling.min()).to_numpy(dtype=np.float64)
+
+
+def qt_ewm_mean(real, com, min_periods):
+    return pd.Series(real).ewm(com=com, min_periods=min_periods).mean().to_numpy(
+        dtype=np.float64)
+
+
+def qt_rolling_sum(real, window, min_periods):
+    return pd.Series(real).rolling(window, min_periods=min_periods).sum().to_numpy(
+        dtype=np.float64)
+
+
+def qt_rolling_vwap(high, low, close, volume, window, min_periods):
+    volume = pd.Series(volume)
+    typical = (pd.Series(high) + pd.Series(low) + pd.Series(close)) / 3
+    left = (volume * typical).rolling(window, min_periods=min_periods).sum()
+    right = volume.rolling(window, min_periods=min_periods).sum()
+    return (left / right).replace([np.inf, -np.inf], np.nan).ffill().to_numpy(
+        dtype=np.float64)
+
+
+def qt_roc(real, window):
+    shifted = pd.Series(real).shift(window).to_numpy(dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (real - shifted) / shifted
+
+
+def qt_returns(real):
+    out = np.full(len(real), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[1:] = real[1:] / real[:-1] - 1
+    out[np.isinf(out)] = np.nan
+    return out
+
+
+def qt_pvt(close, volume):
+    prev = pd.Series(close).shift(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        trend = (pd.Series(close) - prev) / prev * pd.Series(volume)
+    return trend.cumsum().to_numpy(dtype=np.float64)
+
+
+def qt_chop_ratio(high, low, close, window):
+    trsum = pd.Series(qt_true_range(high, low, close)).rolling(window).sum()
+    highs = pd.Series(high).rolling(window).max()
+    lows = pd.Series(low).rolling(window).min()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (trsum / (highs - lows)).to_numpy(dtype=np.float64)
+
+
+def qt_stoch(high, low, close, window, d, k, fast):
+    highs = pd.Series(high).rolling(window).max()
+    lows = pd.Series(low).rolling(window).min()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fast_k = 100 * (pd.Series(close) - lows) / (highs - lows)
+    if fast:
+        first = fast_k
+    else:
+        first = fast_k.rolling(k).mean()
+    second = first.rolling(d).mean()
+    return first.to_numpy(dtype=np.float64), second.to_numpy(dtype=np.float64)
+
+
+def qt_window_mean_std(real, window):
+    return qt_window_stat(real, window, -1), qt_window_stat(real, window, 1)

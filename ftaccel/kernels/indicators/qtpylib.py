@@ -10,6 +10,11 @@ NAN = np.nan
 @export("f8[::1](f8[::1], f8[::1], f8[::1])")
 def qt_true_range(high, low, close):
     """max(high-low, |high-prev close|, |low-prev close|), skipping NaN terms (pandas max)."""
+    return _qt_true_range(high, low, close)
+
+
+@helper
+def _qt_true_range(high, low, close):
     n = high.shape[0]
     out = np.empty(n)
     for i in range(n):
@@ -39,7 +44,7 @@ def _qt_term(v, center):
 @helper
 def _qt_pairwise(w, lo, hi, center):
     """numpy's pairwise sum of ``w[lo:hi]`` (of ``(w - center)**2`` when ``center`` is not
-    NaN), in numpy's exact order: eight accumulators per block of up to 128, halves above."""
+    NaN), one window (used above 128 values, where numpy halves the range)."""
     n = hi - lo
     if n < 8:
         res = 0.0
@@ -77,23 +82,95 @@ def _qt_pairwise(w, lo, hi, center):
     return _qt_pairwise(w, lo, lo + n2, center) + _qt_pairwise(w, lo + n2, hi, center)
 
 
+@helper
+def _qt_vsum(x, off, length, m, mean, sq):
+    """``out[i]`` = numpy's pairwise sum of ``x[i+off : i+off+length]`` for ``i < m`` (of
+    ``(x - mean[i]) ** 2`` when ``sq``), in numpy's exact order: a plain loop below 8
+    values, eight strided accumulators up to 128, halves (multiples of 8) above. Up to
+    128 values all ``m`` windows are summed at once, so the loops over ``i`` vectorise."""
+    out = np.zeros(m)
+    if length < 8:
+        for j in range(length):
+            if sq:
+                for i in range(m):
+                    d = x[i + off + j] - mean[i]
+                    out[i] += d * d
+            else:
+                for i in range(m):
+                    out[i] += x[i + off + j]
+        return out
+    if length <= 128:
+        acc = np.empty((8, m))
+        stop = length - length % 8
+        for k in range(8):
+            row = acc[k]
+            if sq:
+                for i in range(m):
+                    d = x[i + off + k] - mean[i]
+                    row[i] = d * d
+                for t in range(8, stop, 8):
+                    for i in range(m):
+                        d = x[i + off + t + k] - mean[i]
+                        row[i] += d * d
+            else:
+                for i in range(m):
+                    row[i] = x[i + off + k]
+                for t in range(8, stop, 8):
+                    for i in range(m):
+                        row[i] += x[i + off + t + k]
+        for i in range(m):
+            out[i] = (((acc[0, i] + acc[1, i]) + (acc[2, i] + acc[3, i]))
+                      + ((acc[4, i] + acc[5, i]) + (acc[6, i] + acc[7, i])))
+        for j in range(stop, length):
+            if sq:
+                for i in range(m):
+                    d = x[i + off + j] - mean[i]
+                    out[i] += d * d
+            else:
+                for i in range(m):
+                    out[i] += x[i + off + j]
+        return out
+    for i in range(m):  # long windows: numpy's halving, window by window
+        if sq:
+            out[i] = _qt_pairwise(x, i + off, i + off + length, mean[i])
+        else:
+            out[i] = _qt_pairwise(x, i + off, i + off + length, NAN)
+    return out
+
+
+@helper
+def _qt_window_stats(real, window, want_std, mean_out, std_out):
+    """Fill ``mean_out`` (and ``std_out``, ddof=1, when ``want_std``) with numpy's mean
+    and std over every full window (qtpylib's numpy path), NaN before ``window - 1``.
+    Blocks of 1024 windows keep the work in cache."""
+    n = real.shape[0]
+    for i in range(min(window - 1, n)):
+        mean_out[i] = NAN
+        std_out[i] = NAN
+    m = n - window + 1
+    for i0 in range(0, max(m, 0), 1024):
+        cnt = min(1024, m - i0)
+        xs = real[i0:i0 + cnt + window - 1]
+        sums = _qt_vsum(xs, 0, window, cnt, xs, False)
+        for c in range(cnt):
+            sums[c] = sums[c] / window
+            mean_out[window - 1 + i0 + c] = sums[c]
+        if want_std:
+            ssd = _qt_vsum(xs, 0, window, cnt, sums, True)
+            for c in range(cnt):
+                std_out[window - 1 + i0 + c] = np.sqrt(ssd[c] / (window - 1))
+
+
 @export("f8[::1](f8[::1], i8, i8)")
 def qt_window_stat(real, window, ddof_std):
-    """Full-window mean (ddof_std < 0) or std with ddof=ddof_std exactly as numpy computes
-    them over the sliding windows (qtpylib's numpy path): pairwise sums, two passes; a NaN
-    or inf in a window gives NaN (or the infinity, for the mean)."""
+    """Full-window mean (ddof_std < 0) or std (ddof 1) exactly as numpy computes them over
+    the sliding windows (qtpylib's numpy path): pairwise sums, two passes; a NaN or inf in
+    a window gives NaN (or the infinity, for the mean)."""
     n = real.shape[0]
-    out = np.empty(n)
-    for i in range(min(window - 1, n)):
-        out[i] = NAN
-    for i in range(window - 1, n):
-        lo = i - window + 1
-        mean = _qt_pairwise(real, lo, i + 1, NAN) / window
-        if ddof_std < 0:
-            out[i] = mean
-        else:
-            out[i] = np.sqrt(_qt_pairwise(real, lo, i + 1, mean) / (window - ddof_std))
-    return out
+    mean = np.empty(n)
+    std = np.empty(n)
+    _qt_window_stats(real, window, ddof_std >= 0, mean, std)
+    return std if ddof_std >= 0 else mean
 
 
 @helper
@@ -285,3 +362,312 @@ def qt_ha_open(open_, close, ha_close):
     for i in range(1, n):
         out[i] = (out[i - 1] + ha_close[i - 1]) / 2
     return out
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1])")
+def qt_typical_price(high, low, close):
+    """(high + low + close) / 3.0, element by element, in pandas' order."""
+    n = high.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = (high[i] + low[i] + close[i]) / 3.0
+    return out
+
+
+@export("f8[::1](f8[::1], f8[::1])")
+def qt_mid_price(high, low):
+    """(high + low) / 2.0, element by element."""
+    n = high.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = (high[i] + low[i]) / 2.0
+    return out
+
+
+@export("u1[::1](f8[::1], f8[::1], i8)")
+def qt_crossed(series1, series2, direction):
+    """1 where series1 crosses series2: above (direction 1: ``a > b`` now and ``a <= b``
+    one bar earlier), below (-1), either (0). Comparisons with NaN are false."""
+    n = series1.shape[0]
+    out = np.zeros(n, dtype=np.uint8)
+    for i in range(1, n):
+        a = series1[i]
+        b = series2[i]
+        pa = series1[i - 1]
+        pb = series2[i - 1]
+        hit = False
+        if direction >= 0 and a > b and pa <= pb:
+            hit = True
+        if direction <= 0 and a < b and pa >= pb:
+            hit = True
+        if hit:
+            out[i] = 1
+    return out
+
+
+@helper
+def _qt_valid(val):
+    """A value pandas' rolling functions count (they treat +-inf as missing)."""
+    return val == val and not np.isinf(val)
+
+
+@export("f8[::1](f8[::1], i8, i8, i8)")
+def qt_rolling_minmax(real, window, min_periods, is_max):
+    """``Series.rolling(window, min_periods).max()`` (is_max 1) or ``.min()`` (0).
+
+    NaN and +-inf are skipped; NaN where fewer than ``max(min_periods, 1)`` values count.
+    Among equal extremes the latest is reported (pandas' monotonic deque)."""
+    return _qt_minmax(real, window, min_periods, is_max)
+
+
+@helper
+def _qt_minmax(real, window, min_periods, is_max):
+    """Block prefix/suffix extremes (van Herk / Gil-Werman): O(n), no data-dependent
+    branches. Missing values become -inf (max) / +inf (min) and are counted apart; on
+    equal values the later one wins, as in pandas' deque."""
+    n = real.shape[0]
+    out = np.empty(n)
+    sign = 1.0 if is_max else -1.0
+    vals = np.empty(n)
+    count = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        v = real[i]
+        ok = _qt_valid(v)
+        vals[i] = sign * v if ok else -np.inf
+        count[i + 1] = count[i] + (1 if ok else 0)
+    pre = np.empty(n)
+    suf = np.empty(n)
+    for b0 in range(0, n, window):
+        b1 = min(b0 + window, n)
+        best = -np.inf
+        for i in range(b0, b1):
+            v = vals[i]
+            if v >= best:
+                best = v
+            pre[i] = best
+        best = -np.inf
+        for i in range(b1 - 1, b0 - 1, -1):
+            v = vals[i]
+            if v > best:
+                best = v
+            suf[i] = best
+    for i in range(n):
+        lo = i - window + 1
+        if lo < 0:
+            lo = 0
+        nobs = count[i + 1] - count[lo]
+        if nobs > 0 and nobs >= min_periods:
+            later = pre[i]
+            earlier = suf[lo]
+            if lo % window == 0 or later >= earlier:
+                best = later
+            else:
+                best = earlier
+            out[i] = sign * best
+        else:
+            out[i] = NAN
+    return out
+
+
+@helper
+def _qt_ewm(real, com, min_periods):
+    """pandas' ``ewm(com=com, min_periods, adjust=True, ignore_na=False).mean()``."""
+    n = real.shape[0]
+    out = np.empty(n)
+    if n == 0:
+        return out
+    if min_periods < 1:
+        min_periods = 1
+    alpha = 1.0 / (1.0 + com)
+    old_wt_factor = 1.0 - alpha
+    new_wt = 1.0
+    weighted = _qt_prep(real[0])
+    nobs = 1 if weighted == weighted else 0
+    out[0] = weighted if nobs >= min_periods else NAN
+    old_wt = 1.0
+    for i in range(1, n):
+        cur = _qt_prep(real[i])
+        is_obs = cur == cur
+        if is_obs:
+            nobs += 1
+        if weighted == weighted:
+            old_wt *= old_wt_factor
+            if is_obs:
+                if weighted != cur:  # pandas: exact on a constant series
+                    weighted = old_wt * weighted + new_wt * cur
+                    weighted /= old_wt + new_wt
+                old_wt += new_wt
+        elif is_obs:
+            weighted = cur
+        out[i] = weighted if nobs >= min_periods else NAN
+    return out
+
+
+@export("f8[::1](f8[::1], f8, i8)")
+def qt_ewm_mean(real, com, min_periods):
+    """pandas' ``Series.ewm(com=com, min_periods=min_periods).mean()`` (adjust=True,
+    ignore_na=False; qtpylib passes ``span``: com = (span - 1) / 2). +-inf count as NaN."""
+    return _qt_ewm(real, com, min_periods)
+
+
+@helper
+def _qt_rolling_sum(real, window, min_periods):
+    """pandas' ``rolling(window, min_periods).sum()``: Kahan-compensated running sum,
+    ``prev * nobs`` for a window of one repeated value; NaN and +-inf skipped."""
+    n = real.shape[0]
+    out = np.empty(n)
+    nobs = 0
+    same = 0
+    sum_x = 0.0
+    comp_add = 0.0
+    comp_rem = 0.0
+    prev_value = _qt_prep(real[0]) if n > 0 else 0.0
+    for i in range(n):
+        if i >= window:
+            val = _qt_prep(real[i - window])
+            if val == val:
+                nobs -= 1
+                y = -val - comp_rem
+                t = sum_x + y
+                comp_rem = t - sum_x - y
+                sum_x = t
+        val = _qt_prep(real[i])
+        if val == val:
+            nobs += 1
+            y = val - comp_add
+            t = sum_x + y
+            comp_add = t - sum_x - y
+            sum_x = t
+            if val == prev_value:
+                same += 1
+            else:
+                same = 1
+            prev_value = val
+        if nobs == 0 and min_periods == 0:
+            out[i] = 0.0
+        elif nobs >= min_periods:
+            if same >= nobs:
+                out[i] = prev_value * nobs
+            else:
+                out[i] = sum_x
+        else:
+            out[i] = NAN
+    return out
+
+
+@export("f8[::1](f8[::1], i8, i8)")
+def qt_rolling_sum(real, window, min_periods):
+    """pandas' ``Series.rolling(window, min_periods).sum()``."""
+    return _qt_rolling_sum(real, window, min_periods)
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], f8[::1], i8, i8)")
+def qt_rolling_vwap(high, low, close, volume, window, min_periods):
+    """qtpylib's rolling_vwap: rolling sum of volume * typical price over rolling sum of
+    volume (pandas sums), +-inf as NaN, then forward-filled."""
+    n = high.shape[0]
+    pv = np.empty(n)
+    for i in range(n):
+        pv[i] = volume[i] * ((high[i] + low[i] + close[i]) / 3)
+    left = _qt_rolling_sum(pv, window, min_periods)
+    right = _qt_rolling_sum(volume, window, min_periods)
+    out = np.empty(n)
+    last = NAN
+    for i in range(n):
+        r = left[i] / right[i]
+        if r == r and not np.isinf(r):
+            last = r
+        out[i] = last
+    return out
+
+
+@export("f8[::1](f8[::1], i8)")
+def qt_roc(real, window):
+    """(x - x.shift(window)) / x.shift(window); any integer shift, NaN where none."""
+    n = real.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        j = i - window
+        if 0 <= j < n:
+            prev = real[j]
+            out[i] = (real[i] - prev) / prev
+        else:
+            out[i] = NAN
+    return out
+
+
+@export("f8[::1](f8[::1])")
+def qt_returns(real):
+    """x / x.shift(1) - 1 with +-inf replaced by NaN."""
+    n = real.shape[0]
+    out = np.empty(n)
+    if n == 0:
+        return out
+    out[0] = NAN
+    for i in range(1, n):
+        r = real[i] / real[i - 1] - 1
+        out[i] = NAN if np.isinf(r) else r
+    return out
+
+
+@export("f8[::1](f8[::1], f8[::1])")
+def qt_pvt(close, volume):
+    """Price volume trend: cumulative sum of (close - prev close) / prev close * volume,
+    skipping NaN terms (pandas' cumsum: a NaN term stays NaN in the output)."""
+    n = close.shape[0]
+    out = np.empty(n)
+    if n == 0:
+        return out
+    out[0] = NAN
+    acc = 0.0
+    for i in range(1, n):
+        prev = close[i - 1]
+        term = ((close[i] - prev) / prev) * volume[i]
+        if term == term:
+            acc += term
+            out[i] = acc
+        else:
+            out[i] = NAN
+    return out
+
+
+@export("f8[::1](f8[::1], f8[::1], f8[::1], i8)")
+def qt_chop_ratio(high, low, close, window):
+    """Sum of true range over ``window`` bars / (highest high - lowest low), each a pandas
+    rolling window with min_periods = window (qtpylib's chopiness before its log10)."""
+    trsum = _qt_rolling_sum(_qt_true_range(high, low, close), window, window)
+    highs = _qt_minmax(high, window, window, 1)
+    lows = _qt_minmax(low, window, window, 0)
+    n = high.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = trsum[i] / (highs[i] - lows[i])
+    return out
+
+
+@export("UniTuple(f8[::1], 2)(f8[::1], f8[::1], f8[::1], i8, i8, i8, i8)")
+def qt_stoch(high, low, close, window, d, k, fast):
+    """qtpylib's stoch: fast %K = 100 * (close - lowest low) / (highest - lowest) over
+    ``window`` bars, and pandas rolling means of it (fast: %K, %D over ``d``; slow: %K
+    smoothed over ``k``, then %D over ``d``)."""
+    highs = _qt_minmax(high, window, window, 1)
+    lows = _qt_minmax(low, window, window, 0)
+    n = high.shape[0]
+    fast_k = np.empty(n)
+    for i in range(n):
+        fast_k[i] = 100 * (close[i] - lows[i]) / (highs[i] - lows[i])
+    if fast:
+        return fast_k, _qt_rolling_mean(fast_k, d, d)
+    slow_k = _qt_rolling_mean(fast_k, k, k)
+    return slow_k, _qt_rolling_mean(slow_k, d, d)
+
+
+@export("UniTuple(f8[::1], 2)(f8[::1], i8)")
+def qt_window_mean_std(real, window):
+    """Full-window mean and std (ddof=1) as numpy computes them over sliding windows
+    (qtpylib's numpy path, see qt_window_stat), in one call."""
+    n = real.shape[0]
+    mean = np.empty(n)
+    std = np.empty(n)
+    _qt_window_stats(real, window, True, mean, std)
+    return mean, std
