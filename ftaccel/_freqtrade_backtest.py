@@ -4,7 +4,9 @@
 installed (see :mod:`ftaccel.freqtrade`). A run goes to the compiled backtest only when the
 strategy and the config use nothing but what that backtest models exactly:
 
-* spot trading, no ``timeframe_detail``, no position stacking, protections disabled, no
+* spot trading, or futures at leverage 1 with isolated margin on Binance (the funding
+  rates, mark candles and leverage tiers Freqtrade loaded are handed over), no
+  ``timeframe_detail``, no position stacking, protections disabled, no
   dynamic pairlist, no FreqAI, ``dry_run_wallet`` a number;
 * a strategy that overrides no callback of ``IStrategy`` beyond the ``populate_*``
   methods, ``informative_pairs``, ``bot_start`` and ``version`` (found by looking up where
@@ -82,15 +84,23 @@ def overridden_callbacks(strategy) -> list[str]:
 
 def ineligible(bt) -> str | None:
     """Why Freqtrade's loop must run this backtest (None: ftaccel's models it exactly)."""
-    from freqtrade.enums import TradingMode
+    from freqtrade.enums import MarginMode, TradingMode
 
     cfg, strat = bt.config, bt.strategy
     over = overridden_callbacks(strat)
     if over:
         return f"strategy overrides {', '.join(over)}"
-    if bt.trading_mode != TradingMode.SPOT:
+    if bt.trading_mode == TradingMode.FUTURES:
+        margin = getattr(bt.margin_mode, "value", bt.margin_mode)
+        if margin != MarginMode.ISOLATED.value:
+            return f"margin_mode {margin!r} (futures are dispatched with isolated margin only)"
+        name = str(getattr(bt.exchange, "id", "") or bt._exchange_name).lower()
+        if name != "binance":
+            return (f"futures on exchange {name!r} (liquidation is modelled with Binance's "
+                    "formula only)")
+    elif bt.trading_mode != TradingMode.SPOT:
         mode = getattr(bt.trading_mode, "value", bt.trading_mode)
-        return f"trading_mode {mode!r} (only spot is dispatched)"
+        return f"trading_mode {mode!r} (only spot and futures are dispatched)"
     if bt.timeframe_detail:
         return "timeframe_detail is set"
     if bt._position_stacking:
@@ -153,6 +163,9 @@ def _markets(bt, pairs, start_date, end_date):
         if market is None:
             raise Refused(f"{pair}: no market")
         price, amount = _tick_sizes(bt, pair, start_date, end_date)
+        if bt.exchange.get_contract_size(pair) not in (None, 1, 1.0):
+            raise Refused(f"{pair}: contract size {bt.exchange.get_contract_size(pair)} "
+                          "(only 1 is modelled)")
         limits = market.get("limits") or {}
         out[pair] = {
             "precision": {"price": price, "amount": amount},
@@ -186,6 +199,33 @@ def _settings(bt, markets):
     }
 
 
+def _futures_settings(bt, pairs):
+    """Futures entries of the settings: the funding and mark rows Backtesting loaded and
+    combined (``futures_data``: date, open_fund, open_mark), Freqtrade's parsed leverage
+    tiers of the exchange and the liquidation buffer."""
+    rates, marks, tiers = {}, {}, {}
+    for pair in pairs:
+        combined = bt.futures_data.get(pair)
+        if combined is None:
+            raise Refused(f"{pair}: no funding/mark data loaded")
+        rates[pair] = combined[["date", "open_fund"]].rename(
+            columns={"open_fund": "funding_rate"})
+        marks[pair] = combined[["date", "open_mark"]].rename(columns={"open_mark": "open"})
+        pair_tiers = bt.exchange._leverage_tiers.get(pair)
+        if not pair_tiers:
+            raise Refused(f"{pair}: no leverage tiers")
+        tiers[pair] = pair_tiers
+    return {
+        "trading_mode": "futures", "margin_mode": "isolated",
+        "can_short": bool(bt._can_short), "exchange": {"name": "binance"},
+        # already combined: the rows are joined on the exact date, fallback rate applied
+        "funding_rates": rates, "mark_prices": marks,
+        "funding_fee_timeframe": bt.exchange.get_option("funding_fee_timeframe"),
+        "leverage_tiers": tiers,
+        "liquidation_buffer": bt.config.get("liquidation_buffer", 0.05),
+    }
+
+
 def _ft_stake(open_rate: float, amount: float) -> float:
     """``LocalTrade.stake_amount`` after the entry fill: Freqtrade multiplies the decimal
     forms exactly and converts once."""
@@ -194,22 +234,25 @@ def _ft_stake(open_rate: float, amount: float) -> float:
         return float(Decimal(repr(open_rate)) * Decimal(repr(amount)))
 
 
-def _ft_open_value(open_rate: float, amount: float, fee: float) -> float:
-    """``LocalTrade.open_trade_value`` of a long spot trade (exact decimals, one rounding)."""
+def _ft_open_value(open_rate: float, amount: float, fee: float, short: bool = False) -> float:
+    """``LocalTrade.open_trade_value`` (long: plus the fee, short: minus it; exact
+    decimals, one rounding)."""
     with localcontext() as ctx:
         ctx.prec = 80
         value = Decimal(repr(open_rate)) * Decimal(repr(amount))
-        return float(value + value * Decimal(repr(fee)))
+        fees = value * Decimal(repr(fee))
+        return float(value - fees if short else value + fees)
 
 
 def _records(trades, fee):
     """Freqtrade's minified trade JSON, one dict per trade, ``orders`` included."""
     recs = trades.to_dict("records")
-    side_in, side_out = "buy", "sell"
     for r in recs:
         amount = r["amount"]
+        short = bool(r["is_short"])
+        side_in, side_out = ("sell", "buy") if short else ("buy", "sell")
         # the closed trade's ratio as Freqtrade's recalc_trade_from_orders derives it
-        r["profit_ratio"] = r["profit_abs"] / _ft_open_value(r["open_rate"], amount, fee)
+        r["profit_ratio"] = r["profit_abs"] / _ft_open_value(r["open_rate"], amount, fee, short)
         r["orders"] = [
             {"amount": amount, "safe_price": r["open_rate"], "ft_order_side": side_in,
              "order_filled_timestamp": r["open_timestamp"], "ft_is_entry": True,
@@ -253,7 +296,8 @@ class _Replay:
         self.stake = [_ft_stake(r, a) for r, a in zip(rates, self.amount)]
         self.profit = trades["profit_abs"].astype(float).tolist()
 
-    def run(self, capture: bool, max_open: float, start_cap: float, stake_cur: str):
+    def run(self, capture: bool, max_open: float, start_cap: float, stake_cur: str,
+            futures: bool = False):
         """(rejected entry signals, wallet captures as four column lists, final
         ``LocalTrade.bt_total_profit``)."""
         n, tf, end = self.n, self.tf, self.end_min
@@ -278,16 +322,20 @@ class _Replay:
                 tot_in = 0
                 for k in open_list:
                     tot_in += self.stake[k]
-                total = start_cap + closed - tot_in + 0.0
+                # Wallets: free = start + closed profit - stakes in trades; used = 0 in spot
+                # (orders fill at once), the stakes in trades (collateral) in futures
+                total = start_cap + closed - tot_in + (tot_in if futures else 0.0)
                 if total:
                     for c, v in zip(cols, (t, stake_cur, 1, total)):
                         c.append(v)
             order = list(dict.fromkeys([self.pair[k] for k in open_list]
                                        + list(range(len(self.pairs)))))
             closing, opening = closes.get(t, ()), opens.get(t, ())
-            # slots taken when a pair without a trade comes: the trades open at the candle
-            # start that stay open, then this candle's entries of earlier pairs that stay open
-            count = sum(1 for k in open_list if self.close[k] != t)
+            # open trades while the pairs are processed in order (pairs with a trade
+            # first): a pair's trade closes after its entry check. A futures pair whose
+            # trade closes with an entry signal the other way tries that entry next, but
+            # always finds a slot (its own trade's), so it is never rejected
+            count = len(open_list)
             for pi in order:
                 times, open_px, sig = self.rows[pi]
                 i = ptr[pi]
@@ -298,15 +346,18 @@ class _Replay:
                     continue
                 ptr[pi] = i + 1
                 held = open_by_pair.get(pi)
-                if capture and held is not None:
+                if capture and held is not None and not futures:  # no base wallet in futures
                     for c, v in zip(cols, (t, bases[pi], float(open_px[i]),
                                            self.amount[held])):
                         c.append(v)
-                if held is None and sig[i] and t != end and max_open > 0 \
-                        and count >= max_open:
+                entered = [k for k in opening if self.pair[k] == pi]
+                if held is not None and self.close[held] == t:
+                    count -= 1
+                elif held is None and sig[i] and t != end and max_open > 0 \
+                        and not entered and count >= max_open:
                     rejected += 1
-                for k in opening:
-                    if self.pair[k] == pi and self.close[k] != t:
+                for k in entered:
+                    if self.close[k] != t:
                         count += 1
             for k in closing:
                 closed += self.profit[k]
@@ -324,13 +375,18 @@ class _Replay:
         return rejected, cols, closed
 
 
-def _entry_signals(df):
-    """Freqtrade's ``check_for_trade_entry`` (spot) on each row, before the shift."""
+def _entry_signals(df, can_short=False):
+    """Freqtrade's ``check_for_trade_entry`` on each row, before the shift: 1 long, 2 short,
+    0 none."""
     def col(name):
         if name not in df.columns:
             return np.zeros(len(df), dtype=bool)
         return np.nan_to_num(np.asarray(df[name].to_numpy(), dtype=np.float64)) == 1
-    return col("enter_long") & ~col("exit_long")
+    long_, short = col("enter_long"), col("enter_short") & can_short
+    out = np.where(long_ & ~col("exit_long") & ~short, 1, 0)
+    if can_short:
+        out[short & ~(col("exit_short") & can_short) & ~long_] = 2
+    return out.astype(np.int8)
 
 
 def run(bt, processed: dict, start_date, end_date) -> dict:
@@ -338,6 +394,7 @@ def run(bt, processed: dict, start_date, end_date) -> dict:
     the ValueError of :func:`ftaccel.backtest.backtest` before touching ``processed``)."""
     import pandas as pd
     from freqtrade.data.converter import trim_dataframe
+    from freqtrade.enums import TradingMode
     from freqtrade.optimize.optimize_reports import convert_bt_wallet_collection
     from freqtrade.persistence import LocalTrade, PairLocks
 
@@ -362,7 +419,11 @@ def run(bt, processed: dict, start_date, end_date) -> dict:
         raise Refused(f"start/end {start_date}..{end_date} are not the analysed data's "
                       f"{first}..{last}")
     markets = _markets(bt, list(frames), start_date, end_date)
-    trades = fb.backtest(frames, _settings(bt, markets))
+    settings = _settings(bt, markets)
+    futures = bt.trading_mode == TradingMode.FUTURES
+    if futures:
+        settings.update(_futures_settings(bt, list(frames)))
+    trades = fb.backtest(frames, settings)
     for pair, rate, stake in zip(trades["pair"], trades["open_rate"], trades["stake_amount"]):
         cap = bt.exchange.get_max_pair_stake_amount(pair, float(rate))
         if stake >= cap:
@@ -381,7 +442,7 @@ def run(bt, processed: dict, start_date, end_date) -> dict:
             continue
         minutes = (df["date"].array.as_unit("s").asi8 // 60)[1:]
         rows.append((minutes.tolist(), df["open"].to_numpy(np.float64)[1:],
-                     _entry_signals(df)[:-1].tolist()))
+                     _entry_signals(df, bool(bt._can_short))[:-1].tolist()))
     start_min = int(start_date.timestamp()) // 60
     end_min = int(end_date.timestamp()) // 60
     capture = bool(bt._is_backtest_runmode)
@@ -390,7 +451,7 @@ def run(bt, processed: dict, start_date, end_date) -> dict:
     replay = _Replay(pairs, rows, trades, start_min, end_min, tf_min)
     rejected, cols, total_profit = replay.run(
         capture, -1 if max_open == float("inf") else max_open,
-        bt.wallets._start_cap.get(stake_cur, 0), stake_cur)
+        bt.wallets._start_cap.get(stake_cur, 0), stake_cur, futures)
     LocalTrade.bt_total_profit = total_profit
     bt.rejected_trades = rejected
     bt.wallets.update()

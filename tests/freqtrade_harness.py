@@ -46,13 +46,21 @@ class FtaccelProof(IStrategy):
 '''
 
 PAIRS = ["ETH/BTC", "LTC/BTC", "XLM/BTC", "ADA/BTC"]
+# linear perpetuals with Binance's (bundled) leverage tiers; candles: those of PAIRS
+FUTURES_PAIRS = ["ETH/USDT:USDT", "LTC/USDT:USDT", "XLM/USDT:USDT", "ADA/USDT:USDT"]
 
 
 
 def market(pair):
-    base, quote = pair.split("/")
+    base, quote = pair.split(":")[0].split("/")
+    if ":" in pair:  # linear perpetual swap, contract size 1
+        kind = {"spot": False, "type": "swap", "swap": True, "contract": True, "linear": True,
+                "inverse": False, "contractSize": 1.0, "settle": quote, "settleId": quote}
+    else:
+        kind = {"spot": True, "type": "spot", "contract": False, "linear": None,
+                "inverse": None}
     return {"id": base + quote, "symbol": pair, "base": base, "quote": quote, "active": True,
-            "spot": True, "type": "spot", "contract": False, "linear": None, "inverse": None,
+            **kind,
             "precision": {"amount": 0.001, "price": 1e-6},
             "limits": {"amount": {"min": 0.001, "max": None}, "cost": {"min": 0.0001, "max": None},
                        "price": {"min": None, "max": None}, "leverage": {"min": None, "max": None}},
@@ -61,19 +69,31 @@ def market(pair):
 
 
 def setup(tmp: Path, candles: dict, strategy_header: str = "", strategy_body: str = "",
-          config: dict | None = None, decimals: int | None = None) -> Path:
+          config: dict | None = None, decimals: int | None = None,
+          futures: dict | None = None) -> Path:
     """Datadir, strategy and config.json under ``tmp``; ``candles``: the real_candles fixture;
     ``strategy_header``: lines put at the top of the strategy file; ``strategy_body``: lines
     appended to the strategy class (indented by 4); ``config``: entries over the default
-    config; ``decimals``: round the candle prices to that many decimals (the price grid)."""
+    config; ``decimals``: round the candle prices to that many decimals (the price grid).
+    ``futures``: ``{pair of FUTURES_PAIRS: (funding-rate frame, mark frame)}`` (1h candles,
+    Freqtrade's columns): a futures (isolated) config on :data:`FUTURES_PAIRS`, stake in
+    USDT, with the candles of :data:`PAIRS` as futures candles."""
     data = tmp / "data"
     data.mkdir(parents=True, exist_ok=True)
-    for pair in PAIRS:
+    for i, pair in enumerate(PAIRS):
         stem = pair.replace("/", "_") + "-5m"
         frame = candles[stem]
         if decimals is not None:
             frame = frame.round({c: decimals for c in ("open", "high", "low", "close")})
-        frame.to_feather(data / f"{stem}.feather")
+        if futures is None:
+            frame.to_feather(data / f"{stem}.feather")
+            continue
+        (data / "futures").mkdir(exist_ok=True)
+        name = FUTURES_PAIRS[i].replace("/", "_").replace(":", "_")
+        frame.to_feather(data / "futures" / f"{name}-5m-futures.feather")
+        rates, marks = futures[FUTURES_PAIRS[i]]
+        rates.to_feather(data / "futures" / f"{name}-1h-funding_rate.feather")
+        marks.to_feather(data / "futures" / f"{name}-1h-mark.feather")
     strat = tmp / "strategies"
     strat.mkdir(exist_ok=True)
     (strat / "ftaccel_proof.py").write_text(strategy_header + STRATEGY + strategy_body)
@@ -83,7 +103,12 @@ def setup(tmp: Path, candles: dict, strategy_header: str = "", strategy_body: st
             "entry_pricing": {"price_side": "same"}, "exit_pricing": {"price_side": "same"},
             "pairlists": [{"method": "StaticPairList"}], "dataformat_ohlcv": "feather",
             "user_data_dir": str(tmp), "datadir": str(data), "strategy_path": str(strat),
-            "export": "none", "enable_protections": True, **(config or {})}
+            "export": "none", "enable_protections": True}
+    if futures is not None:
+        conf.update({"trading_mode": "futures", "margin_mode": "isolated",
+                     "stake_currency": "USDT",
+                     "exchange": {"name": "binance", "pair_whitelist": FUTURES_PAIRS}})
+    conf.update(config or {})
     (tmp / "config.json").write_text(json.dumps(conf))
     return tmp / "config.json"
 
@@ -97,7 +122,7 @@ def offline_exchange():
     def reload_markets(self, force=False, *, load_leverage_tiers=True):
         # held by the exchange object itself, so hyperopt worker processes (which get it
         # pickled, without this patch) have the markets too
-        self._markets = {p: market(p) for p in PAIRS}
+        self._markets = {p: market(p) for p in PAIRS + FUTURES_PAIRS}
 
     with mock.patch.object(Exchange, "reload_markets", reload_markets), \
             mock.patch.object(Exchange, "validate_config"):

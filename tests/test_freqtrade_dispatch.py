@@ -8,9 +8,10 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
-from freqtrade_harness import differences, run_backtest, run_hyperopt, setup
+from freqtrade_harness import FUTURES_PAIRS, PAIRS, differences, run_backtest, run_hyperopt, setup
 from test_freqtrade_e2e import report_differences
 
 from ftaccel import _freqtrade_backtest as ftb
@@ -113,6 +114,111 @@ def test_backtest_only_module_gives_a_bit_identical_report(tmp_path, real_candle
                 "backtest_run_end_ts")
     diff = [d for d in differences(fast, plain) if not d[0].endswith(volatile)]
     assert not diff, diff[:10]
+
+
+SHORTS = '''
+    can_short = True
+
+    def populate_entry_trend(self, dataframe, metadata):
+        rsi, fast, slow = dataframe["rsi"], dataframe["ema_fast"], dataframe["ema_slow"]
+        dataframe.loc[(rsi < self.buy_rsi.value) & (fast > slow), "enter_long"] = 1
+        dataframe.loc[(rsi > self.sell_rsi.value - 10) & (fast < slow), "enter_short"] = 1
+        return dataframe
+
+    def populate_exit_trend(self, dataframe, metadata):
+        dataframe.loc[dataframe["rsi"] > self.sell_rsi.value, "exit_long"] = 1
+        dataframe.loc[dataframe["rsi"] < self.buy_rsi.value, "exit_short"] = 1
+        return dataframe
+'''
+
+
+def funding_files(candles, seed=7):
+    """{futures pair: (hourly funding rates of both signs, hourly mark candles near the
+    close)} over each pair's candles, as Freqtrade stores them (rate in ``open``); a few
+    rates are missing (no funding at those hours)."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for spot, pair in zip(PAIRS, FUTURES_PAIRS):
+        df = candles[spot.replace("/", "_") + "-5m"]
+        hours = pd.date_range(df["date"].iloc[0].floor("h"), df["date"].iloc[-1], freq="1h")
+        close = df.set_index("date")["close"].reindex(hours, method="ffill").bfill()
+        mark = np.round(close.to_numpy() * (1 + rng.normal(0, 0.002, len(hours))), 8)
+        marks = pd.DataFrame({"date": hours, "open": mark, "high": mark, "low": mark,
+                              "close": mark, "volume": 0.0})
+        rate = np.round(rng.normal(1e-4, 5e-4, len(hours)), 6)
+        rates = pd.DataFrame({"date": hours, "open": rate, "high": rate, "low": rate,
+                              "close": rate, "volume": 0.0})
+        keep = rng.random(len(hours)) > 0.05
+        out[pair] = (rates[keep].reset_index(drop=True), marks)
+    return out
+
+
+@pytest.mark.slow
+def test_futures_with_shorts_and_funding_run_on_ftaccel(tmp_path, real_candles, caplog):
+    """Futures (isolated, leverage 1) with shorts, funding-rate and mark candles in the
+    datadir and Binance's leverage tiers: the same backtest dict and report as
+    Freqtrade's loop, the funding fees included."""
+    logging.getLogger("freqtrade").setLevel(logging.WARNING)
+    files = funding_files(real_candles)
+    for mode in ("plain", "fast"):
+        (tmp_path / mode).mkdir()
+        setup(tmp_path / mode, real_candles, strategy_body=SHORTS, futures=files,
+              config={"enable_protections": False}, decimals=8)
+    plain, plain_calls, _ = run(tmp_path / "plain")
+    ftb._logged.clear()  # one line per decision and process: an earlier test may have said it
+    with caplog.at_level(logging.INFO, logger="ftaccel"):
+        fast, fast_calls, counts = run(tmp_path / "fast", AGGRESSIVE)
+    said = [r.getMessage() for r in caplog.records if "backtesting FtaccelProof" in r.getMessage()]
+    assert said == ["ftaccel: backtesting FtaccelProof: runs on ftaccel's compiled backtest"]
+    assert counts == {"ftaccel": 1, "freqtrade": 0}
+    assert_same_backtest_dict(fast_calls[0], plain_calls[0])
+    trades = plain_calls[0]["results"]
+    assert trades["is_short"].any() and (~trades["is_short"]).any()
+    assert (trades["funding_fees"] > 0).any() and (trades["funding_fees"] < 0).any()
+    assert plain_calls[0]["rejected_signals"] > 0
+    stats = plain["strategy"]["FtaccelProof"]
+    assert fast["strategy"]["FtaccelProof"]["trades"] == stats["trades"]
+    diff = report_differences(fast, plain)
+    assert not diff, diff[:10]
+
+
+@pytest.mark.slow
+def test_cross_margin_futures_fall_back(tmp_path, real_candles, caplog):
+    logging.getLogger("freqtrade").setLevel(logging.WARNING)
+    setup(tmp_path, real_candles, strategy_body=SHORTS, futures=funding_files(real_candles),
+          config={"enable_protections": False, "margin_mode": "cross"}, decimals=8)
+    with caplog.at_level(logging.INFO, logger="ftaccel"):
+        _, _, counts = run(tmp_path, AGGRESSIVE)
+    assert counts == {"ftaccel": 0, "freqtrade": 1}
+    said = [r.getMessage() for r in caplog.records if "backtesting FtaccelProof" in r.getMessage()]
+    assert said == ["ftaccel: backtesting FtaccelProof: runs on Freqtrade's loop: margin_mode "
+                    "'cross' (futures are dispatched with isolated margin only)"]
+
+
+def test_futures_eligibility():
+    """Futures go to ftaccel only with isolated margin on Binance; margin trading never."""
+    from types import SimpleNamespace
+
+    from freqtrade.enums import MarginMode, TradingMode
+    from freqtrade.strategy import IStrategy
+
+    class Plain(IStrategy):
+        def populate_indicators(self, dataframe, metadata):
+            return dataframe
+
+    def bt(mode, margin, exchange="binance"):
+        return SimpleNamespace(
+            config={"dry_run_wallet": 1000}, strategy=Plain.__new__(Plain), trading_mode=mode,
+            margin_mode=margin, exchange=SimpleNamespace(id=exchange), _exchange_name=exchange,
+            timeframe_detail=None, _position_stacking=False, enable_protections=False,
+            dynamic_pairlist=False)
+
+    assert ftb.ineligible(bt(TradingMode.FUTURES, MarginMode.ISOLATED)) is None
+    assert ftb.ineligible(bt(TradingMode.SPOT, MarginMode.NONE)) is None
+    assert "isolated margin only" in ftb.ineligible(bt(TradingMode.FUTURES, MarginMode.CROSS))
+    assert "exchange 'okx'" in ftb.ineligible(bt(TradingMode.FUTURES, MarginMode.ISOLATED,
+                                                 "okx"))
+    assert "'margin'" in ftb.ineligible(bt(TradingMode.MARGIN, MarginMode.ISOLATED))
 
 
 CUSTOM_STOPLOSS = '''
