@@ -248,7 +248,8 @@ def _install_backtesting(settings) -> str:
     _set("backtesting", Backtesting.__module__ + ".Backtesting", Backtesting, "backtest",
          ftb.dispatch(original, settings))
     msg = ("backtesting: Backtesting.backtest dispatched (ftaccel's compiled backtest for "
-           "spot strategies without custom callbacks, Freqtrade's loop otherwise)")
+           "spot and isolated futures strategies without custom callbacks, Freqtrade's "
+           "loop otherwise)")
     log.info("ftaccel: %s", msg)
     return msg
 

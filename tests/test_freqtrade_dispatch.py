@@ -183,6 +183,34 @@ def test_futures_with_shorts_and_funding_run_on_ftaccel(tmp_path, real_candles, 
 
 
 @pytest.mark.slow
+def test_futures_liquidations_run_on_ftaccel(tmp_path):
+    """Trending candles and a stop too wide to act first: shorts are liquidated at
+    Binance's isolated liquidation price (the exchange's bundled leverage tiers, the
+    configured buffer), as in Freqtrade's loop."""
+    from test_backtest import _trending
+
+    logging.getLogger("freqtrade").setLevel(logging.WARNING)
+    cols = ["date", "open", "high", "low", "close", "volume"]
+    candles = {p.replace("/", "_") + "-5m": _trending(900, i + 1, drift)[cols]
+               for i, (p, drift) in enumerate(zip(PAIRS, (0.006, -0.025, 0.0, 0.012)))}
+    files = funding_files(candles)
+    for mode in ("plain", "fast"):
+        (tmp_path / mode).mkdir()
+        setup(tmp_path / mode, candles, strategy_body=SHORTS, futures=files,
+              config={"enable_protections": False, "stoploss": -0.99,
+                      "minimal_roi": {"0": 5.0}, "dry_run_wallet": 1000,
+                      "stake_amount": 100, "liquidation_buffer": 0.04})
+    plain, plain_calls, _ = run(tmp_path / "plain")
+    fast, fast_calls, counts = run(tmp_path / "fast", AGGRESSIVE)
+    assert counts == {"ftaccel": 1, "freqtrade": 0}
+    assert_same_backtest_dict(fast_calls[0], plain_calls[0])
+    trades = plain_calls[0]["results"]
+    assert (trades["exit_reason"] == "liquidation").sum() >= 3
+    diff = report_differences(fast, plain)
+    assert not diff, diff[:10]
+
+
+@pytest.mark.slow
 def test_cross_margin_futures_fall_back(tmp_path, real_candles, caplog):
     logging.getLogger("freqtrade").setLevel(logging.WARNING)
     setup(tmp_path, real_candles, strategy_body=SHORTS, futures=funding_files(real_candles),
