@@ -154,16 +154,18 @@ def funding_files(candles, seed=7):
 
 
 @pytest.mark.slow
-def test_futures_with_shorts_and_funding_run_on_ftaccel(tmp_path, real_candles, caplog):
-    """Futures (isolated, leverage 1) with shorts, funding-rate and mark candles in the
-    datadir and Binance's leverage tiers: the same backtest dict and report as
-    Freqtrade's loop, the funding fees included."""
+@pytest.mark.parametrize("shorts", [True, False])
+def test_futures_with_shorts_and_funding_run_on_ftaccel(shorts, tmp_path, real_candles,
+                                                        caplog):
+    """Futures (isolated, leverage 1) with shorts (or long only), funding-rate and mark
+    candles in the datadir and Binance's leverage tiers: the same backtest dict and report
+    as Freqtrade's loop, the funding fees included."""
     logging.getLogger("freqtrade").setLevel(logging.WARNING)
     files = funding_files(real_candles)
     for mode in ("plain", "fast"):
         (tmp_path / mode).mkdir()
-        setup(tmp_path / mode, real_candles, strategy_body=SHORTS, futures=files,
-              config={"enable_protections": False}, decimals=8)
+        setup(tmp_path / mode, real_candles, strategy_body=SHORTS if shorts else "",
+              futures=files, config={"enable_protections": False}, decimals=8)
     plain, plain_calls, _ = run(tmp_path / "plain")
     ftb._logged.clear()  # one line per decision and process: an earlier test may have said it
     with caplog.at_level(logging.INFO, logger="ftaccel"):
@@ -173,7 +175,7 @@ def test_futures_with_shorts_and_funding_run_on_ftaccel(tmp_path, real_candles, 
     assert counts == {"ftaccel": 1, "freqtrade": 0}
     assert_same_backtest_dict(fast_calls[0], plain_calls[0])
     trades = plain_calls[0]["results"]
-    assert trades["is_short"].any() and (~trades["is_short"]).any()
+    assert trades["is_short"].any() == shorts and (~trades["is_short"]).any()
     assert (trades["funding_fees"] > 0).any() and (trades["funding_fees"] < 0).any()
     assert plain_calls[0]["rejected_signals"] > 0
     stats = plain["strategy"]["FtaccelProof"]
