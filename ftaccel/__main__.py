@@ -46,13 +46,19 @@ def main(argv=None) -> int:
                               "and 100,000 trades and 10/100 pairs of 10,000 candles")
     p_bench.add_argument("--freqtrade-backtest", type=int, default=0, metavar="CANDLES",
                          help="also time Freqtrade's backtest loop on CANDLES generated "
-                              "candles (4 pairs) against ftaccel.backtest (needs freqtrade)")
+                              "candles (4 pairs) against ftaccel.backtest (needs freqtrade), "
+                              "and on the shared pairs of --data-dir at max_open_trades 1, 3 "
+                              "and unlimited")
+    p_bench.add_argument("--backtest-scale", type=int, default=0, metavar="PAIRS",
+                         help="also time ftaccel.backtest alone on PAIRS generated pairs of "
+                              "100,000 candles")
     p_bench.add_argument("--sweep", type=int, default=0, metavar="SETS",
                          help="also time ftaccel.backtest.sweep of SETS parameter sets on 1, 2 "
                               "and all CPU threads over the *-5m.feather pairs of "
                               "--data-dir")
     p_bench.add_argument("--data-dir", metavar="DIR",
-                         help="Freqtrade candle files for --sweep (default $FTACCEL_DATA_DIR;"
+                         help="Freqtrade candle files for --sweep and --freqtrade-backtest "
+                              "(default $FTACCEL_DATA_DIR;"
                               " generated pairs when neither is set)")
     p_bench.add_argument("--cold-start", action="store_true",
                          help="process start -> first result in fresh processes: compiled "
@@ -96,6 +102,9 @@ def main(argv=None) -> int:
             rows = bench.bench(size=args.size, repeat=args.repeat)
         if args.freqtrade_backtest:
             bench.bench_vs_freqtrade(size=args.freqtrade_backtest)
+            bench.bench_vs_freqtrade_shared(args.data_dir, repeat=args.repeat)
+        if args.backtest_scale:
+            bench.bench_backtest_scale(pairs=args.backtest_scale)
         if args.sweep:
             bench.bench_sweep(count=args.sweep, repeat=args.repeat, data_dir=args.data_dir)
         bench.export(rows, args.json, args.csv)

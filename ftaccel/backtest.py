@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _backend
 from ._inputs import as_float_array, as_float_param, as_int_array, as_int_param, same_length
+from .metrics import _col
 
 EXIT_REASONS = {0: None, 1: "roi", 2: "stop_loss"}
 
@@ -191,18 +192,24 @@ _MINUTE = {"s": 60, "ms": 60_000, "us": 60_000_000, "ns": 60_000_000_000}
 
 
 def _minutes(dates, pair):
-    """Candle dates (tz-aware or naive UTC datetimes) as whole minutes since the epoch."""
+    """Candle dates (tz-aware or naive UTC datetimes: a column's values) as whole minutes
+    since the epoch."""
     import pandas as pd
-    if not pd.api.types.is_datetime64_any_dtype(dates):
+    if not pd.api.types.is_datetime64_any_dtype(getattr(dates, "dtype", None)):
         raise TypeError(f"data[{pair!r}]['date'] must be datetimes")
-    arr = dates.array if isinstance(dates, pd.Series) else pd.DatetimeIndex(dates).array
-    if arr.isna().any():
-        raise ValueError(f"data[{pair!r}]['date'] has missing dates")
+    arr = pd.DatetimeIndex(dates).array if not isinstance(dates, pd.arrays.DatetimeArray) \
+        else dates
     ticks = arr.asi8
+    if ticks.shape[0] and ticks.min() == _NAT:  # NaT is the smallest int64
+        raise ValueError(f"data[{pair!r}]['date'] has missing dates")
     per = _MINUTE[arr.unit]
-    if (ticks % per != 0).any():
+    minutes = ticks // per
+    if (minutes * per != ticks).any():
         raise ValueError(f"data[{pair!r}]['date'] must be whole minutes")
-    return ticks // per
+    return minutes
+
+
+_NAT = np.iinfo(np.int64).min
 
 
 _SIGNAL_BITS = {"enter_long": (1, 4), "exit_long": (2, 8), "enter_short": (16, 64),
@@ -212,12 +219,23 @@ _SIGNAL_BITS = {"enter_long": (1, 4), "exit_long": (2, 8), "enter_short": (16, 6
 def _signal_bits(df, lo, hi, pair, can_short):
     """Per-row ``SIG_*`` bits: ``== 1`` (entries/exits) and truthy (ROI/exit checks)."""
     bits = np.zeros(hi - lo, np.int64)
-    present = [c for c in _SIGNAL_BITS if c in df.columns]
-    if not present:
-        return bits
-    for col in present:
+    columns = df.columns
+    for col, (bit_eq, bit_any) in _SIGNAL_BITS.items():
+        if col not in columns:
+            continue
+        raw = _col(df, col)
+        if isinstance(raw, np.ndarray) and raw.dtype.kind in "iub" and raw.ndim == 1:
+            vals = raw[lo:hi]  # integer signals: no NaN, the common 0/1 case in one pass
+            if col.endswith("_short") and not can_short:
+                if vals.any():
+                    raise ValueError(f"data[{pair!r}] has short signals ({col}) but shorts "
+                                     "are off (set trading_mode 'futures' and can_short True)")
+                continue
+            if vals.size == 0 or (vals.min() >= 0 and vals.max() <= 1):
+                bits |= vals.astype(np.int64) * (bit_eq | bit_any)
+                continue
         try:
-            vals = np.asarray(df[col].to_numpy()[lo:hi], dtype=np.float64)
+            vals = np.asarray(raw[lo:hi], dtype=np.float64)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"data[{pair!r}][{col!r}] must be numeric") from exc
         if col.endswith("_short") and not can_short:
@@ -225,7 +243,6 @@ def _signal_bits(df, lo, hi, pair, can_short):
                 raise ValueError(f"data[{pair!r}] has short signals ({col}) but shorts are "
                                  "off (set trading_mode 'futures' and can_short True)")
             continue
-        bit_eq, bit_any = _SIGNAL_BITS[col]
         bits |= (vals == 1) * bit_eq
         bits |= ((vals != 0) & (vals == vals)) * bit_any
     return bits
@@ -250,8 +267,8 @@ def _prepare(data, cfg, can_short):
         missing = [c for c in ("date", "open", "high", "low", "close") if c not in df.columns]
         if missing:
             raise ValueError(f"data[{pair!r}] lacks columns {missing}")
-        minutes = _minutes(df["date"], pair)
-        if len(minutes) > 1 and (np.diff(minutes) <= 0).any():
+        all_minutes = minutes = _minutes(_col(df, "date"), pair)
+        if len(minutes) > 1 and (minutes[1:] <= minutes[:-1]).any():
             raise ValueError(f"data[{pair!r}] dates must be strictly increasing")
         lo, hi = 0, len(df)
         if startup:
@@ -266,15 +283,16 @@ def _prepare(data, cfg, can_short):
         first_min = minutes[0] if first_min is None else min(first_min, minutes[0])
         last_min = minutes[-1] if last_min is None else max(last_min, minutes[-1])
         try:
-            ohlc = [np.ascontiguousarray(df[c].to_numpy()[lo:hi], dtype=np.float64)
+            full = [np.ascontiguousarray(_col(df, c), dtype=np.float64)
                     for c in ("open", "high", "low", "close")]
         except (TypeError, ValueError) as exc:
             raise TypeError(f"data[{pair!r}] open/high/low/close must be numeric") from exc
-        if any(not (a > 0).all() or not np.isfinite(a).all() for a in ohlc):
+        ohlc = [a[lo:hi] for a in full]
+        if any(not (a.min(initial=1.0) > 0 and a.max(initial=1.0) < np.inf) for a in ohlc):
             raise ValueError(f"data[{pair!r}] open/high/low/close must be finite and > 0")
         sig = _signal_bits(df, lo, hi, pair, can_short)
         pairs.append(pair)
-        frames.append((df, lo))
+        frames.append((df, lo, all_minutes, full))
         parts.append({"minutes": minutes[1:], "open": ohlc[0][1:], "high": ohlc[1][1:],
                       "low": ohlc[2][1:], "close": ohlc[3][1:], "signals": sig[:-1]})
     if not pairs:
@@ -320,25 +338,11 @@ def _row_ticks(pairs, frames, parts):
     (UTC) of the pair's whole frame, the previous month's when a month has none; 0 where
     no month so far has decimals (the market tick applies)."""
     ticks_m, ticks_p10 = [], []
-    for pair, (df, lo), part in zip(pairs, frames, parts):
-        n = len(part["open"])
-        minutes = _minutes(df["date"], pair)
-        first, last = minutes[[0, -1]].astype("datetime64[m]").astype("datetime64[M]")
-        bounds = np.arange(first, last + 1).astype("datetime64[m]").astype(np.int64)
-        idx = np.searchsorted(bounds, minutes, side="right") - 1  # calendar month (UTC)
-        ohlc = [np.ascontiguousarray(df[c].to_numpy(dtype=np.float64))
-                for c in ("open", "high", "low", "close")]
-        per_month = _backend.family("backtest").call(
-            "month_decimals", *ohlc, idx, len(bounds))
-        valid = ~np.isnan(per_month)
-        prev = np.maximum.accumulate(np.where(valid, np.arange(len(per_month)), -1))
-        filled = per_month[np.maximum(prev, 0)]  # asof: the last month with decimals
-        have = prev >= 0
-        month_m = np.where(have, 1.0, 0.0)
-        month_p10 = np.where(have, 10.0 ** np.where(have, filled, 0.0), 1.0)
-        rows = idx[lo + 1: lo + 1 + n]
-        ticks_m.append(month_m[rows])
-        ticks_p10.append(month_p10[rows])
+    fam = _backend.family("backtest")
+    for (_df, lo, minutes, ohlc), part in zip(frames, parts):
+        m, p10 = fam.call("row_ticks", minutes, *ohlc, lo, len(part["open"]))
+        ticks_m.append(m)
+        ticks_p10.append(p10)
     return (np.ascontiguousarray(np.concatenate(ticks_m)),
             np.ascontiguousarray(np.concatenate(ticks_p10)))
 
@@ -618,6 +622,20 @@ def _run(plan, settings, roi_keys, roi_vals):
     return out_i[:n], out_f[:n]
 
 
+_DATE_UNIT = []
+
+
+def _utc_dates(minutes):
+    """Minutes since the epoch as the UTC dates ``pd.to_datetime(ms, unit="ms", utc=True)``
+    gives (its resolution depends on the pandas version), built directly."""
+    import pandas as pd
+    if not _DATE_UNIT:
+        _DATE_UNIT.append(pd.to_datetime(np.zeros(1, np.int64), unit="ms", utc=True).unit)
+    unit = _DATE_UNIT[0]
+    per = {"s": 60, "ms": 60_000, "us": 60_000_000, "ns": 60_000_000_000}[unit]
+    return pd.DatetimeIndex((minutes * per).view(f"M8[{unit}]"), tz="UTC")
+
+
 def _trades_frame(plan, out_i, out_f):
     """Freqtrade's trades frame of one run's output arrays."""
     from decimal import Decimal, localcontext
@@ -637,7 +655,7 @@ def _trades_frame(plan, out_i, out_f):
     exit_tags = np.empty(n, dtype=object)
     for pi in np.unique(pair_i):
         sel = np.flatnonzero(pair_i == pi)
-        frame, first = frames[pi]
+        frame, first = frames[pi][:2]
         for col, rows, dest in (("enter_tag", local_open, enter_tags),
                                 ("exit_tag", local_close, exit_tags)):
             if col in frame.columns:
@@ -666,8 +684,7 @@ def _trades_frame(plan, out_i, out_f):
     df = pd.DataFrame({
         "pair": [pairs[i] for i in pair_i], "stake_amount": stake_amount,
         "max_stake_amount": stake_amount, "amount": np.round(out_f[:, 1], 8),
-        "open_date": pd.to_datetime(o_min * 60_000, unit="ms", utc=True),
-        "close_date": pd.to_datetime(c_min * 60_000, unit="ms", utc=True),
+        "open_date": _utc_dates(o_min), "close_date": _utc_dates(c_min),
         "open_rate": out_f[:, 2], "close_rate": out_f[:, 3], "fee_open": fee, "fee_close": fee,
         "trade_duration": c_min - o_min, "profit_ratio": profit_abs / open_value,
         "profit_abs": profit_abs, "exit_reason": reasons,

@@ -596,19 +596,25 @@ def test_month_ticks_equal_freqtrades_tick_size_over_time(backend_name, real_can
         c: [round(v, int(d)) for v, d in zip(10.0 ** rng.uniform(-4, 5, n) + 0.001, digits)]
         for c in ("open", "high", "low", "close")})}
     frames["gen"].loc[5000:9000, ["open", "high", "low", "close"]] = 7.0  # whole numbers
+    # months on both sides of the epoch, and a leap February
+    for start in ("1969-07-03 12:00", "2023-11-20"):
+        frames[start] = frames["gen"].assign(
+            date=pd.date_range(start, periods=n, freq="15min", tz="UTC"))
     frames.update({k: real_candles[k].iloc[:20_000] for k in ("ETH_BTC-5m", "XMR_BTC-5m")})
     _backend.set_backend(backend_name, "backtest")
     try:
         for df in frames.values():
             ref = get_tick_size_over_time(df[["date", "open", "high", "low", "close"]].copy())
-            minutes = bt._minutes(df["date"], "gen").astype("datetime64[m]")
-            month = minutes.astype("datetime64[M]").astype(np.int64)
-            idx = np.ascontiguousarray(month - month.min())
+            # Backtesting.get_precision_for_pair: Series.asof, which skips NaN months
+            want = ref.dropna().reindex(pd.DatetimeIndex(df["date"]), method="ffill")
+            minutes = bt._minutes(df["date"], "gen")
             ohlc = [np.ascontiguousarray(df[c].to_numpy(float))
                     for c in ("open", "high", "low", "close")]
-            dec = _backend.family("backtest").call("month_decimals", *ohlc, idx,
-                                                   int(idx.max()) + 1)
-            np.testing.assert_array_equal(1 / 10 ** dec, ref.to_numpy())
+            for first, n in ((-1, len(df)), (99, len(df) - 200)):
+                tick_m, tick_p10 = _backend.family("backtest").call(
+                    "row_ticks", minutes, *ohlc, first, n)
+                got = np.where(tick_m > 0, 1 / tick_p10, np.nan)
+                np.testing.assert_array_equal(got, want.to_numpy()[first + 1: first + 1 + n])
     finally:
         _backend.set_backend("compiled", "backtest")
 

@@ -612,13 +612,24 @@ def _decimals(x):
     return out
 
 
-def month_decimals(open_, high, low, close, group, n_groups):
+def row_ticks(minutes, open_, high, low, close, first, n):
+    months = (np.asarray(minutes, dtype=np.int64).astype("datetime64[m]")
+              .astype("datetime64[M]").astype(np.int64))
+    group = months - months[0] if len(months) else months
+    n_months = int(group[-1]) + 1 if len(group) else 0
     dec = _decimals(open_)
     for col in (high, low, close):
         dec = np.fmax(dec, _decimals(col))
-    out = np.full(n_groups, np.nan)
-    np.fmax.at(out, group, dec)
-    return out
+    per_month = np.full(n_months, np.nan)
+    np.fmax.at(per_month, group, dec)
+    valid = ~np.isnan(per_month)
+    prev = np.maximum.accumulate(np.where(valid, np.arange(n_months), -1))
+    filled = per_month[np.maximum(prev, 0)]  # as of: the last month with decimals
+    have = prev >= 0
+    rows = group[first + 1: first + 1 + n]
+    tick_m = np.where(have, 1.0, 0.0)[rows]
+    tick_p10 = np.where(have, 10.0 ** np.where(have, filled, 0.0), 1.0)[rows]
+    return np.ascontiguousarray(tick_m), np.ascontiguousarray(tick_p10)
 
 
 def trade_values(amount, open_rate, close_rate, fee_open, fee_close, short, leverage,

@@ -64,6 +64,7 @@ SIG_ENTER_SHORT = 16      # enter_short == 1
 SIG_EXIT_SHORT = 32       # exit_short == 1
 SIG_ENTER_SHORT_ANY = 64  # enter_short truthy
 SIG_EXIT_SHORT_ANY = 128  # exit_short truthy
+SIG_ENTERS = SIG_ENTER_LONG | SIG_ENTER_SHORT  # the bits an entry needs
 
 # exit reasons in the trade output
 REASON_ROI = 1
@@ -273,21 +274,23 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
     now = start_minute + tf
     while now <= end_minute:
         # visiting order: pairs with open trades (in opening order), then all others
-        n_visit = 0
-        for j in range(n_open):
-            visit[n_visit] = open_list[j]
-            mark[open_list[j]] = True
-            n_visit += 1
-        for p in range(n_pairs):
-            if not mark[p]:
-                visit[n_visit] = p
+        reorder = n_open > 0
+        if reorder:
+            n_visit = 0
+            for j in range(n_open):
+                visit[n_visit] = open_list[j]
+                mark[open_list[j]] = True
                 n_visit += 1
-        for j in range(n_open):
-            mark[open_list[j]] = False
+            for p in range(n_pairs):
+                if not mark[p]:
+                    visit[n_visit] = p
+                    n_visit += 1
+            for j in range(n_open):
+                mark[open_list[j]] = False
         can_enter = now != end_minute
 
-        for v in range(n_visit):
-            p = visit[v]
+        for v in range(n_pairs):
+            p = visit[v] if reorder else v
             r = idx[p]
             if r >= pair_start[p + 1] or minutes[r] > now:
                 continue
@@ -297,6 +300,8 @@ def run_backtest(minutes, open_, high, low, close, signals, pair_start, price_m,
                 seen_order[n_seen] = p
                 n_seen += 1
             sig = signals[r]
+            if not has_trade[p] and (sig & SIG_ENTERS) == 0:
+                continue  # nothing to enter or exit on this row
             o = open_[r]
             h = high[r]
             lo = low[r]
@@ -623,28 +628,82 @@ def price_decimals(v):
     return dec if dec > 0 else -1
 
 
-@export("f8[::1](f8[::1], f8[::1], f8[::1], f8[::1], i8[::1], i8)")
-def month_decimals(open_, high, low, close, group, n_groups):
-    """Most decimals (see ``price_decimals``) of any O/H/L/C per ``group`` (0 ..
-    ``n_groups - 1``, e.g. calendar months); NaN for a group without decimals."""
-    best = np.full(n_groups, -1, np.int64)
-    scale = np.ones(n_groups)  # 10 ** max(best, 0)
-    for i in range(open_.shape[0]):
-        g = group[i]
+@helper
+def month_of_day(days):
+    """``year * 12 + month - 1`` of a day counted from 1970-01-01 (proleptic Gregorian)."""
+    z = days + 719468
+    era = (z if z >= 0 else z - 146096) // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    m = mp + 3 if mp < 10 else mp - 9
+    y = yoe + era * 400 + (1 if m <= 2 else 0)
+    return y * 12 + m - 1
+
+
+@helper
+def month_start_day(month):
+    """The day (from 1970-01-01) a ``year * 12 + month - 1`` month starts on."""
+    y = month // 12
+    m = month - y * 12 + 1
+    if m <= 2:
+        y -= 1
+    era = (y if y >= 0 else y - 399) // 400
+    yoe = y - era * 400
+    mp = m - 3 if m > 2 else m + 9
+    doy = (153 * mp + 2) // 5
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+@export("Tuple((f8[::1], f8[::1]))(i8[::1], f8[::1], f8[::1], f8[::1], f8[::1], i8, i8)")
+def row_ticks(minutes, open_, high, low, close, first, n):
+    """Freqtrade's candle-derived price tick (``tick_m / tick_p10``) of rows ``first + 1``
+    .. ``first + n`` of one pair's whole frame (``minutes``: candle dates, ascending, in
+    minutes since the epoch): ``10**-d``, ``d`` the most decimals (``price_decimals``) of
+    any O/H/L/C in the row's calendar month (UTC), the last earlier month's with decimals
+    when it has none; ``tick_m`` 0 (market tick) when no month so far has decimals."""
+    m = minutes.shape[0]
+    tick_m = np.zeros(n)
+    tick_p10 = np.ones(n)
+    if m == 0 or n <= 0:
+        return tick_m, tick_p10
+    day0 = minutes[0] // 1440
+    month0 = month_of_day(day0)
+    n_months = month_of_day(minutes[m - 1] // 1440) - month0 + 1
+    best = np.full(n_months, -1, np.int64)
+    group = np.empty(m, np.int64)
+    g = 0
+    next_start = month_start_day(month0 + 1) * 1440
+    scale = 1.0  # 10 ** max(best[g], 0)
+    for i in range(m):
+        while minutes[i] >= next_start:
+            g += 1
+            next_start = month_start_day(month0 + g + 1) * 1440
+            scale = 1.0
+        group[i] = g
         for v in (open_[i], high[i], low[i], close[i]):
             # fast path: within a tiny fraction of the 14-digit step of a number with
             # best[g] decimals (float error is far smaller), so no more decimals than that
-            t = v * scale[g]
+            t = v * scale
             if abs(t - np.rint(t)) <= 2e-15 * t:
                 continue
             d = price_decimals(v)
             if d > best[g]:
                 best[g] = d
-                scale[g] = 10.0 ** d
-    out = np.empty(n_groups)
-    for g in range(n_groups):
-        out[g] = np.nan if best[g] < 0 else float(best[g])
-    return out
+                scale = 10.0 ** d
+    last = -1
+    for k in range(n_months):  # as of: the last month with decimals
+        if best[k] >= 0:
+            last = best[k]
+        best[k] = last
+    for j in range(n):
+        d = best[group[first + 1 + j]]
+        if d >= 0:
+            tick_m[j] = 1.0
+            tick_p10[j] = 10.0 ** d
+    return tick_m, tick_p10
 
 
 # --- trade values ------------------------------------------------------------------
