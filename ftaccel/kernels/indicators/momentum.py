@@ -552,6 +552,25 @@ def cmo(real, start, timeperiod):
     return out
 
 
+@helper
+def _mo_mfi_flow(hi, lo, cl, vol, prev):
+    """Typical price, the (positive, negative) money flow and the flow of one row."""
+    tp = (hi + lo + cl) / 3.0
+    d = tp - prev
+    scale = abs(tp) + abs(prev)
+    flow = 0.0 if abs(d) <= 1e-14 * scale else tp * vol
+    down = d < 0.0  # selects, not a branch: the move's sign is random
+    return tp, (0.0 if down else flow), (flow if down else 0.0), flow
+
+
+@helper
+def _mo_mfi_value(pos_sum, neg_sum):
+    tot = pos_sum + neg_sum
+    pc = 0.0 if pos_sum < 0.0 else pos_sum
+    pc = tot if pc > tot else pc
+    return 0.0 if tot <= 0.0 else 100.0 * (pc / tot)
+
+
 @export("f8[::1](f8[::1], f8[::1], f8[::1], f8[::1], i8, i8)")
 def mfi(high, low, close, volume, start, timeperiod):
     """Money flow index ``100 * positive flow / total flow`` over ``timeperiod`` moves of the
@@ -559,36 +578,47 @@ def mfi(high, low, close, volume, start, timeperiod):
     of the prices' magnitude carries none), 0..100; 0 for an empty window. Lookback
     ``timeperiod``; a NaN/inf flow spoils the running sums until a whole window is empty."""
     n = high.shape[0]
-    out = np.empty(n)
     first = start + timeperiod
-    for i in range(min(first, n)):
-        out[i] = NAN
+    out = nan_head(n, first)
     if first >= n:
         return out
-    pos = np.zeros(timeperiod)
-    neg = np.zeros(timeperiod)
-    k = 0
+    pos = np.empty(timeperiod)
+    neg = np.empty(timeperiod)
     pos_sum = 0.0
     neg_sum = 0.0
     null_run = 0
     prev = (high[start] + low[start] + close[start]) / 3.0
-    for i in range(start + 1, n):
-        if i > first:
-            pos_sum -= pos[k]
-            neg_sum -= neg[k]
-        tp = (high[i] + low[i] + close[i]) / 3.0
-        d = tp - prev
-        scale = abs(tp) + abs(prev)
-        prev = tp
-        flow = 0.0 if abs(d) <= 1e-14 * scale else tp * volume[i]
-        if d < 0.0:
-            pos[k] = 0.0
-            neg[k] = flow
-            neg_sum += flow
+    # the first window: rows start+1 .. first fill the ring, nothing leaves
+    for q in range(timeperiod):
+        i = start + 1 + q
+        prev, pf, nf, flow = _mo_mfi_flow(high[i], low[i], close[i], volume[i], prev)
+        pos[q] = pf
+        neg[q] = nf
+        pos_sum += pf
+        neg_sum += nf
+        if flow == 0.0:
+            null_run += 1
+            if null_run >= timeperiod:
+                null_run = timeperiod
+                pos_sum = 0.0
+                neg_sum = 0.0
         else:
-            pos[k] = flow
-            neg[k] = 0.0
-            pos_sum += flow
+            null_run = 0
+    out[first] = _mo_mfi_value(pos_sum, neg_sum)
+    hs = high[first + 1:]
+    ls = low[first + 1:]
+    cs = close[first + 1:]
+    vs = volume[first + 1:]
+    o = out[first + 1:]
+    k = 0
+    for j in range(o.shape[0]):
+        pos_sum -= pos[k]
+        neg_sum -= neg[k]
+        prev, pf, nf, flow = _mo_mfi_flow(hs[j], ls[j], cs[j], vs[j], prev)
+        pos[k] = pf
+        neg[k] = nf
+        pos_sum += pf
+        neg_sum += nf
         if flow == 0.0:
             null_run += 1
             if null_run >= timeperiod:
@@ -600,17 +630,7 @@ def mfi(high, low, close, volume, start, timeperiod):
         k += 1
         if k == timeperiod:
             k = 0
-        if i >= first:
-            tot = pos_sum + neg_sum
-            if tot <= 0.0:
-                out[i] = 0.0
-            else:
-                pc = pos_sum
-                if pc < 0.0:
-                    pc = 0.0
-                elif pc > tot:
-                    pc = tot
-                out[i] = 100.0 * (pc / tot)
+        o[j] = _mo_mfi_value(pos_sum, neg_sum)
     return out
 
 
@@ -722,32 +742,32 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
     sum drops its term. Lookback ``max(periods)``; the sums are running sums, so after a
     NaN every term is dropped and the value is 0 from there on (as TA-Lib)."""
     n = high.shape[0]
-    out = np.empty(n)
     p_small = min(timeperiod1, timeperiod2, timeperiod3)
     p_large = max(timeperiod1, timeperiod2, timeperiod3)
     p_mid = timeperiod1 + timeperiod2 + timeperiod3 - p_small - p_large
     first = start + p_large
-    for i in range(min(first, n)):
-        out[i] = NAN
+    out = nan_head(n, first)
     if first >= n:
         return out
     # each row's buying pressure and true range are computed once and kept in a ring of
-    # the longest window (TA-Lib recomputes the trailing rows' terms: same values, so the
-    # running sums round the same)
-    size = p_large
+    # a power of two >= the longest window, indexed by masking (TA-Lib recomputes the
+    # trailing rows' terms: same values, so the running sums round the same)
+    size = 1
+    while size < p_large + 1:
+        size *= 2
+    mask = size - 1
     ring_c = np.empty(size)
     ring_t = np.empty(size)
-    base = first - p_large + 1
     a1 = 0.0
     b1 = 0.0
     a2 = 0.0
     b2 = 0.0
     a3 = 0.0
     b3 = 0.0
-    for i in range(base, first):
+    for i in range(first - p_large + 1, first):
         c, t = _mo_ult_terms(high, low, close, i)
-        ring_c[i - base] = c
-        ring_t[i - base] = t
+        ring_c[i & mask] = c
+        ring_t[i & mask] = t
         if i > first - p_small:
             a1 += c
             b1 += t
@@ -756,14 +776,25 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
             b2 += t
         a3 += c
         b3 += t
-    head = size - 1
-    k1 = size - p_small
-    k2 = size - p_mid
-    k3 = 0
-    for today in range(first, n):
-        c, t = _mo_ult_terms(high, low, close, today)
-        ring_c[head] = c
-        ring_t[head] = t
+    hs = high[first:]
+    ls = low[first:]
+    cs = close[first:]
+    ys = close[first - 1:]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        lo = ls[j]
+        hi = hs[j]
+        cy = ys[j]
+        true_low = lo if lo < cy else cy
+        c = cs[j] - true_low
+        t = hi - lo
+        u = abs(cy - hi)
+        t = u if u > t else t
+        u = abs(cy - lo)
+        t = u if u > t else t
+        today = first + j
+        ring_c[today & mask] = c
+        ring_t[today & mask] = t
         a1 += c
         a2 += c
         a3 += c
@@ -777,15 +808,14 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
             v += 2.0 * (a2 / b2)
         if not _mo_is_zero(b3):
             v += a3 / b3
-        a1 -= ring_c[k1]
-        b1 -= ring_t[k1]
-        a2 -= ring_c[k2]
-        b2 -= ring_t[k2]
-        a3 -= ring_c[k3]
-        b3 -= ring_t[k3]
-        head = head + 1 if head + 1 < size else 0
-        k1 = k1 + 1 if k1 + 1 < size else 0
-        k2 = k2 + 1 if k2 + 1 < size else 0
-        k3 = k3 + 1 if k3 + 1 < size else 0
-        out[today] = 100.0 * (v / 7.0)
+        k = (today - p_small + 1) & mask
+        a1 -= ring_c[k]
+        b1 -= ring_t[k]
+        k = (today - p_mid + 1) & mask
+        a2 -= ring_c[k]
+        b2 -= ring_t[k]
+        k = (today - p_large + 1) & mask
+        a3 -= ring_c[k]
+        b3 -= ring_t[k]
+        o[j] = 100.0 * (v / 7.0)
     return out
