@@ -553,6 +553,14 @@ def cmo(real, start, timeperiod):
 
 
 @helper
+def _mo_mfi_value(pos_sum, neg_sum):
+    tot = pos_sum + neg_sum
+    pc = 0.0 if pos_sum < 0.0 else pos_sum
+    pc = tot if pc > tot else pc
+    return 0.0 if tot <= 0.0 else 100.0 * (pc / tot)
+
+
+@helper
 def _mo_mfi_flow(hi, lo, cl, vol, prev):
     """Typical price, the (positive, negative) money flow and the flow of one row."""
     tp = (hi + lo + cl) / 3.0
@@ -563,20 +571,14 @@ def _mo_mfi_flow(hi, lo, cl, vol, prev):
     return tp, (0.0 if down else flow), (flow if down else 0.0), flow
 
 
-@helper
-def _mo_mfi_value(pos_sum, neg_sum):
-    tot = pos_sum + neg_sum
-    pc = 0.0 if pos_sum < 0.0 else pos_sum
-    pc = tot if pc > tot else pc
-    return 0.0 if tot <= 0.0 else 100.0 * (pc / tot)
-
-
 @export("f8[::1](f8[::1], f8[::1], f8[::1], f8[::1], i8, i8)")
 def mfi(high, low, close, volume, start, timeperiod):
     """Money flow index ``100 * positive flow / total flow`` over ``timeperiod`` moves of the
     typical price ``(h + l + c) / 3`` (flow = typical price * volume; a move within 1e-14
     of the prices' magnitude carries none), 0..100; 0 for an empty window. Lookback
     ``timeperiod``; a NaN/inf flow spoils the running sums until a whole window is empty."""
+    # Block by block: the flows (with their divisions) in a vectorisable loop, then the
+    # running sums in a serial one, then the values (divisions again) vectorised.
     n = high.shape[0]
     first = start + timeperiod
     out = nan_head(n, first)
@@ -610,27 +612,64 @@ def mfi(high, low, close, volume, start, timeperiod):
     cs = close[first + 1:]
     vs = volume[first + 1:]
     o = out[first + 1:]
+    m = o.shape[0]
+    size = 256
+    tpb = np.empty(size + 1)
+    b_pf = np.empty(size)
+    b_nf = np.empty(size)
+    b_fl = np.empty(size)
+    b_ps = np.empty(size)
+    b_ns = np.empty(size)
     k = 0
-    for j in range(o.shape[0]):
-        pos_sum -= pos[k]
-        neg_sum -= neg[k]
-        prev, pf, nf, flow = _mo_mfi_flow(hs[j], ls[j], cs[j], vs[j], prev)
-        pos[k] = pf
-        neg[k] = nf
-        pos_sum += pf
-        neg_sum += nf
-        if flow == 0.0:
-            null_run += 1
-            if null_run >= timeperiod:
-                null_run = timeperiod
-                pos_sum = 0.0
-                neg_sum = 0.0
-        else:
-            null_run = 0
-        k += 1
-        if k == timeperiod:
-            k = 0
-        o[j] = _mo_mfi_value(pos_sum, neg_sum)
+    r0 = 0
+    while r0 < m:
+        r1 = min(r0 + size, m)
+        cnt = r1 - r0
+        h0 = hs[r0:r1]
+        l0 = ls[r0:r1]
+        c0 = cs[r0:r1]
+        v0 = vs[r0:r1]
+        tpb[0] = prev
+        tp_new = tpb[1:cnt + 1]
+        for j in range(cnt):
+            tp_new[j] = (h0[j] + l0[j] + c0[j]) / 3.0
+        prev = tpb[cnt]
+        for j in range(cnt):
+            tp = tp_new[j]
+            before = tpb[j]
+            d = tp - before
+            scale = abs(tp) + abs(before)
+            flow = 0.0 if abs(d) <= 1e-14 * scale else tp * v0[j]
+            down = d < 0.0
+            b_pf[j] = 0.0 if down else flow
+            b_nf[j] = flow if down else 0.0
+            b_fl[j] = flow
+        for j in range(cnt):
+            pos_sum -= pos[k]
+            neg_sum -= neg[k]
+            pf = b_pf[j]
+            nf = b_nf[j]
+            pos[k] = pf
+            neg[k] = nf
+            pos_sum += pf
+            neg_sum += nf
+            if b_fl[j] == 0.0:
+                null_run += 1
+                if null_run >= timeperiod:
+                    null_run = timeperiod
+                    pos_sum = 0.0
+                    neg_sum = 0.0
+            else:
+                null_run = 0
+            k += 1
+            if k == timeperiod:
+                k = 0
+            b_ps[j] = pos_sum
+            b_ns[j] = neg_sum
+        os = o[r0:r1]
+        for j in range(cnt):
+            os[j] = _mo_mfi_value(b_ps[j], b_ns[j])
+        r0 = r1
     return out
 
 
