@@ -676,9 +676,92 @@ def mfi(high, low, close, volume, start, timeperiod):
 # --- AROON, AROONOSC ---------------------------------------------------------------------
 
 
+@helper
+def _mo_aroon_scan(hb, lb, timeperiod, o_up, o_down, osc):
+    """Aroon by a Van Herk / Gil-Werman block scan with indexes (blocks of the window's
+    ``timeperiod + 1`` rows; the later row wins ties, as TA-Lib's tracking). ``hb``/``lb``
+    and the outputs are views from TA-Lib's start. Equal to the tracking when
+    ``high - low`` is finite everywhere; returns False, having written nothing, otherwise."""
+    m = hb.shape[0]
+    bad = 0
+    for j in range(m):
+        v = hb[j] - lb[j]
+        bad += 0 if v - v == 0.0 else 1
+    if bad:
+        return False
+    w = timeperiod + 1
+    factor = 100.0 / timeperiod
+    shv = np.empty(w)
+    slv = np.empty(w)
+    shi = np.empty(w, np.int64)
+    sli = np.empty(w, np.int64)
+    s = 0
+    while s < m:
+        e = min(s + w, m)
+        if s > 0:
+            # rows s .. e-1: prefix extremes of this block against the previous block's
+            # suffix extremes from the window's first row
+            fh = hb[s]
+            fhi = s
+            fl = lb[s]
+            fli = s
+            for today in range(s, min(e, s + w - 1)):
+                t = hb[today]
+                take = t >= fh
+                fh = t if take else fh
+                fhi = today if take else fhi
+                t = lb[today]
+                take = t <= fl
+                fl = t if take else fl
+                fli = today if take else fli
+                q = today + 1 - s
+                hi_idx = fhi if fh >= shv[q] else shi[q]
+                lo_idx = fli if fl <= slv[q] else sli[q]
+                if osc:
+                    o_up[today] = factor * (hi_idx - lo_idx)
+                else:
+                    o_up[today] = factor * (timeperiod - (today - hi_idx))
+                    o_down[today] = factor * (timeperiod - (today - lo_idx))
+        if e - s < w:
+            break
+        # suffix extremes of this (full) block, the later row kept on ties; its last
+        # row's window is the whole block
+        bh = hb[e - 1]
+        bhi = e - 1
+        bl = lb[e - 1]
+        bli = e - 1
+        shv[w - 1] = bh
+        shi[w - 1] = bhi
+        slv[w - 1] = bl
+        sli[w - 1] = bli
+        for q in range(w - 2, -1, -1):
+            i = s + q
+            t = hb[i]
+            take = t > bh
+            bh = t if take else bh
+            bhi = i if take else bhi
+            t = lb[i]
+            take = t < bl
+            bl = t if take else bl
+            bli = i if take else bli
+            shv[q] = bh
+            shi[q] = bhi
+            slv[q] = bl
+            sli[q] = bli
+        today = e - 1
+        if osc:
+            o_up[today] = factor * (bhi - bli)
+        else:
+            o_up[today] = factor * (timeperiod - (today - bhi))
+            o_down[today] = factor * (timeperiod - (today - bli))
+        s = e
+    return True
+
+
 def _make_aroon(osc):
     """AROON (``osc`` False: down and up) or AROONOSC (True: up - down in one output),
-    compiled for one constant ``osc``. TA-Lib's extreme tracking, on views from ``start``."""
+    compiled for one constant ``osc``. A block scan (:func:`_mo_aroon_scan`) for finite
+    prices, TA-Lib's extreme tracking on views from ``start`` otherwise."""
 
     def run(high, low, start, timeperiod):
         n = high.shape[0]
@@ -689,6 +772,8 @@ def _make_aroon(osc):
             return down, up
         hb = high[start:]
         lb = low[start:]
+        if _mo_aroon_scan(hb, lb, timeperiod, up[start:], down[start:], osc):
+            return down, up
         o_up = up[first:]
         o_down = down[first:]
         trailing = 0
