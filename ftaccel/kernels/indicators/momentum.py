@@ -552,43 +552,52 @@ def cmo(real, start, timeperiod):
     return out
 
 
+@helper
+def _mo_mfi_value(pos_sum, neg_sum):
+    tot = pos_sum + neg_sum
+    pc = 0.0 if pos_sum < 0.0 else pos_sum
+    pc = tot if pc > tot else pc
+    return 0.0 if tot <= 0.0 else 100.0 * (pc / tot)
+
+
+@helper
+def _mo_mfi_flow(hi, lo, cl, vol, prev):
+    """Typical price, the (positive, negative) money flow and the flow of one row."""
+    tp = (hi + lo + cl) / 3.0
+    d = tp - prev
+    scale = abs(tp) + abs(prev)
+    flow = 0.0 if abs(d) <= 1e-14 * scale else tp * vol
+    down = d < 0.0  # selects, not a branch: the move's sign is random
+    return tp, (0.0 if down else flow), (flow if down else 0.0), flow
+
+
 @export("f8[::1](f8[::1], f8[::1], f8[::1], f8[::1], i8, i8)")
 def mfi(high, low, close, volume, start, timeperiod):
     """Money flow index ``100 * positive flow / total flow`` over ``timeperiod`` moves of the
     typical price ``(h + l + c) / 3`` (flow = typical price * volume; a move within 1e-14
     of the prices' magnitude carries none), 0..100; 0 for an empty window. Lookback
     ``timeperiod``; a NaN/inf flow spoils the running sums until a whole window is empty."""
+    # Block by block: the flows (with their divisions) in a vectorisable loop, then the
+    # running sums in a serial one, then the values (divisions again) vectorised.
     n = high.shape[0]
-    out = np.empty(n)
     first = start + timeperiod
-    for i in range(min(first, n)):
-        out[i] = NAN
+    out = nan_head(n, first)
     if first >= n:
         return out
-    pos = np.zeros(timeperiod)
-    neg = np.zeros(timeperiod)
-    k = 0
+    pos = np.empty(timeperiod)
+    neg = np.empty(timeperiod)
     pos_sum = 0.0
     neg_sum = 0.0
     null_run = 0
     prev = (high[start] + low[start] + close[start]) / 3.0
-    for i in range(start + 1, n):
-        if i > first:
-            pos_sum -= pos[k]
-            neg_sum -= neg[k]
-        tp = (high[i] + low[i] + close[i]) / 3.0
-        d = tp - prev
-        scale = abs(tp) + abs(prev)
-        prev = tp
-        flow = 0.0 if abs(d) <= 1e-14 * scale else tp * volume[i]
-        if d < 0.0:
-            pos[k] = 0.0
-            neg[k] = flow
-            neg_sum += flow
-        else:
-            pos[k] = flow
-            neg[k] = 0.0
-            pos_sum += flow
+    # the first window: rows start+1 .. first fill the ring, nothing leaves
+    for q in range(timeperiod):
+        i = start + 1 + q
+        prev, pf, nf, flow = _mo_mfi_flow(high[i], low[i], close[i], volume[i], prev)
+        pos[q] = pf
+        neg[q] = nf
+        pos_sum += pf
+        neg_sum += nf
         if flow == 0.0:
             null_run += 1
             if null_run >= timeperiod:
@@ -597,29 +606,162 @@ def mfi(high, low, close, volume, start, timeperiod):
                 neg_sum = 0.0
         else:
             null_run = 0
-        k += 1
-        if k == timeperiod:
-            k = 0
-        if i >= first:
-            tot = pos_sum + neg_sum
-            if tot <= 0.0:
-                out[i] = 0.0
+    out[first] = _mo_mfi_value(pos_sum, neg_sum)
+    hs = high[first + 1:]
+    ls = low[first + 1:]
+    cs = close[first + 1:]
+    vs = volume[first + 1:]
+    o = out[first + 1:]
+    m = o.shape[0]
+    size = 256
+    tpb = np.empty(size + 1)
+    b_pf = np.empty(size)
+    b_nf = np.empty(size)
+    b_fl = np.empty(size)
+    b_ps = np.empty(size)
+    b_ns = np.empty(size)
+    k = 0
+    r0 = 0
+    while r0 < m:
+        r1 = min(r0 + size, m)
+        cnt = r1 - r0
+        h0 = hs[r0:r1]
+        l0 = ls[r0:r1]
+        c0 = cs[r0:r1]
+        v0 = vs[r0:r1]
+        tpb[0] = prev
+        tp_new = tpb[1:cnt + 1]
+        for j in range(cnt):
+            tp_new[j] = (h0[j] + l0[j] + c0[j]) / 3.0
+        prev = tpb[cnt]
+        for j in range(cnt):
+            tp = tp_new[j]
+            before = tpb[j]
+            d = tp - before
+            scale = abs(tp) + abs(before)
+            flow = 0.0 if abs(d) <= 1e-14 * scale else tp * v0[j]
+            down = d < 0.0
+            b_pf[j] = 0.0 if down else flow
+            b_nf[j] = flow if down else 0.0
+            b_fl[j] = flow
+        for j in range(cnt):
+            pos_sum -= pos[k]
+            neg_sum -= neg[k]
+            pf = b_pf[j]
+            nf = b_nf[j]
+            pos[k] = pf
+            neg[k] = nf
+            pos_sum += pf
+            neg_sum += nf
+            if b_fl[j] == 0.0:
+                null_run += 1
+                if null_run >= timeperiod:
+                    null_run = timeperiod
+                    pos_sum = 0.0
+                    neg_sum = 0.0
             else:
-                pc = pos_sum
-                if pc < 0.0:
-                    pc = 0.0
-                elif pc > tot:
-                    pc = tot
-                out[i] = 100.0 * (pc / tot)
+                null_run = 0
+            k += 1
+            if k == timeperiod:
+                k = 0
+            b_ps[j] = pos_sum
+            b_ns[j] = neg_sum
+        os = o[r0:r1]
+        for j in range(cnt):
+            os[j] = _mo_mfi_value(b_ps[j], b_ns[j])
+        r0 = r1
     return out
 
 
 # --- AROON, AROONOSC ---------------------------------------------------------------------
 
 
+@helper
+def _mo_aroon_scan(hb, lb, timeperiod, o_up, o_down, osc):
+    """Aroon by a Van Herk / Gil-Werman block scan with indexes (blocks of the window's
+    ``timeperiod + 1`` rows; the later row wins ties, as TA-Lib's tracking). ``hb``/``lb``
+    and the outputs are views from TA-Lib's start. Equal to the tracking when
+    ``high - low`` is finite everywhere; returns False, having written nothing, otherwise."""
+    m = hb.shape[0]
+    bad = 0
+    for j in range(m):
+        v = hb[j] - lb[j]
+        bad += 0 if v - v == 0.0 else 1
+    if bad:
+        return False
+    w = timeperiod + 1
+    factor = 100.0 / timeperiod
+    shv = np.empty(w)
+    slv = np.empty(w)
+    shi = np.empty(w, np.int64)
+    sli = np.empty(w, np.int64)
+    s = 0
+    while s < m:
+        e = min(s + w, m)
+        if s > 0:
+            # rows s .. e-1: prefix extremes of this block against the previous block's
+            # suffix extremes from the window's first row
+            fh = hb[s]
+            fhi = s
+            fl = lb[s]
+            fli = s
+            for today in range(s, min(e, s + w - 1)):
+                t = hb[today]
+                take = t >= fh
+                fh = t if take else fh
+                fhi = today if take else fhi
+                t = lb[today]
+                take = t <= fl
+                fl = t if take else fl
+                fli = today if take else fli
+                q = today + 1 - s
+                hi_idx = fhi if fh >= shv[q] else shi[q]
+                lo_idx = fli if fl <= slv[q] else sli[q]
+                if osc:
+                    o_up[today] = factor * (hi_idx - lo_idx)
+                else:
+                    o_up[today] = factor * (timeperiod - (today - hi_idx))
+                    o_down[today] = factor * (timeperiod - (today - lo_idx))
+        if e - s < w:
+            break
+        # suffix extremes of this (full) block, the later row kept on ties; its last
+        # row's window is the whole block
+        bh = hb[e - 1]
+        bhi = e - 1
+        bl = lb[e - 1]
+        bli = e - 1
+        shv[w - 1] = bh
+        shi[w - 1] = bhi
+        slv[w - 1] = bl
+        sli[w - 1] = bli
+        for q in range(w - 2, -1, -1):
+            i = s + q
+            t = hb[i]
+            take = t > bh
+            bh = t if take else bh
+            bhi = i if take else bhi
+            t = lb[i]
+            take = t < bl
+            bl = t if take else bl
+            bli = i if take else bli
+            shv[q] = bh
+            shi[q] = bhi
+            slv[q] = bl
+            sli[q] = bli
+        today = e - 1
+        if osc:
+            o_up[today] = factor * (bhi - bli)
+        else:
+            o_up[today] = factor * (timeperiod - (today - bhi))
+            o_down[today] = factor * (timeperiod - (today - bli))
+        s = e
+    return True
+
+
 def _make_aroon(osc):
     """AROON (``osc`` False: down and up) or AROONOSC (True: up - down in one output),
-    compiled for one constant ``osc``. TA-Lib's extreme tracking, on views from ``start``."""
+    compiled for one constant ``osc``. A block scan (:func:`_mo_aroon_scan`) for finite
+    prices, TA-Lib's extreme tracking on views from ``start`` otherwise."""
 
     def run(high, low, start, timeperiod):
         n = high.shape[0]
@@ -630,6 +772,8 @@ def _make_aroon(osc):
             return down, up
         hb = high[start:]
         lb = low[start:]
+        if _mo_aroon_scan(hb, lb, timeperiod, up[start:], down[start:], osc):
+            return down, up
         o_up = up[first:]
         o_down = down[first:]
         trailing = 0
@@ -722,32 +866,32 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
     sum drops its term. Lookback ``max(periods)``; the sums are running sums, so after a
     NaN every term is dropped and the value is 0 from there on (as TA-Lib)."""
     n = high.shape[0]
-    out = np.empty(n)
     p_small = min(timeperiod1, timeperiod2, timeperiod3)
     p_large = max(timeperiod1, timeperiod2, timeperiod3)
     p_mid = timeperiod1 + timeperiod2 + timeperiod3 - p_small - p_large
     first = start + p_large
-    for i in range(min(first, n)):
-        out[i] = NAN
+    out = nan_head(n, first)
     if first >= n:
         return out
     # each row's buying pressure and true range are computed once and kept in a ring of
-    # the longest window (TA-Lib recomputes the trailing rows' terms: same values, so the
-    # running sums round the same)
-    size = p_large
+    # a power of two >= the longest window, indexed by masking (TA-Lib recomputes the
+    # trailing rows' terms: same values, so the running sums round the same)
+    size = 1
+    while size < p_large + 1:
+        size *= 2
+    mask = size - 1
     ring_c = np.empty(size)
     ring_t = np.empty(size)
-    base = first - p_large + 1
     a1 = 0.0
     b1 = 0.0
     a2 = 0.0
     b2 = 0.0
     a3 = 0.0
     b3 = 0.0
-    for i in range(base, first):
+    for i in range(first - p_large + 1, first):
         c, t = _mo_ult_terms(high, low, close, i)
-        ring_c[i - base] = c
-        ring_t[i - base] = t
+        ring_c[i & mask] = c
+        ring_t[i & mask] = t
         if i > first - p_small:
             a1 += c
             b1 += t
@@ -756,14 +900,25 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
             b2 += t
         a3 += c
         b3 += t
-    head = size - 1
-    k1 = size - p_small
-    k2 = size - p_mid
-    k3 = 0
-    for today in range(first, n):
-        c, t = _mo_ult_terms(high, low, close, today)
-        ring_c[head] = c
-        ring_t[head] = t
+    hs = high[first:]
+    ls = low[first:]
+    cs = close[first:]
+    ys = close[first - 1:]
+    o = out[first:]
+    for j in range(o.shape[0]):
+        lo = ls[j]
+        hi = hs[j]
+        cy = ys[j]
+        true_low = lo if lo < cy else cy
+        c = cs[j] - true_low
+        t = hi - lo
+        u = abs(cy - hi)
+        t = u if u > t else t
+        u = abs(cy - lo)
+        t = u if u > t else t
+        today = first + j
+        ring_c[today & mask] = c
+        ring_t[today & mask] = t
         a1 += c
         a2 += c
         a3 += c
@@ -777,15 +932,14 @@ def ultosc(high, low, close, start, timeperiod1, timeperiod2, timeperiod3):
             v += 2.0 * (a2 / b2)
         if not _mo_is_zero(b3):
             v += a3 / b3
-        a1 -= ring_c[k1]
-        b1 -= ring_t[k1]
-        a2 -= ring_c[k2]
-        b2 -= ring_t[k2]
-        a3 -= ring_c[k3]
-        b3 -= ring_t[k3]
-        head = head + 1 if head + 1 < size else 0
-        k1 = k1 + 1 if k1 + 1 < size else 0
-        k2 = k2 + 1 if k2 + 1 < size else 0
-        k3 = k3 + 1 if k3 + 1 < size else 0
-        out[today] = 100.0 * (v / 7.0)
+        k = (today - p_small + 1) & mask
+        a1 -= ring_c[k]
+        b1 -= ring_t[k]
+        k = (today - p_mid + 1) & mask
+        a2 -= ring_c[k]
+        b2 -= ring_t[k]
+        k = (today - p_large + 1) & mask
+        a3 -= ring_c[k]
+        b3 -= ring_t[k]
+        o[j] = 100.0 * (v / 7.0)
     return out

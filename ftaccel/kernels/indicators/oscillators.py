@@ -322,11 +322,63 @@ def trix(real, start, timeperiod):
 
 
 @helper
+def _fastk_scan(hb, lb, cb, ob, fastk_period):
+    """Block-wise direct %K for short windows: the lowest low and highest high of each
+    window by ``fastk_period`` vectorised passes over a block (no data-dependent branch).
+    Exact when ``high - low`` is finite everywhere (a minimum does not depend on the order
+    it is taken in); returns False, having written nothing, when it is not, and the caller
+    runs TA-Lib's tracking instead."""
+    m = ob.shape[0]
+    p = fastk_period
+    size = 512
+    bad = 0
+    for j in range(m):
+        v = hb[j] - lb[j]
+        bad += 0 if v - v == 0.0 else 1
+    if bad:
+        return False
+    lo = np.empty(size)
+    hi = np.empty(size)
+    r0 = p - 1
+    while r0 < m:
+        r1 = min(r0 + size, m)
+        k = r1 - r0
+        base = r0 - p + 1
+        l0 = lb[base:base + k]
+        h0 = hb[base:base + k]
+        for j in range(k):
+            lo[j] = l0[j]
+            hi[j] = h0[j]
+        for q in range(1, p):
+            lq = lb[base + q:base + q + k]
+            hq = hb[base + q:base + q + k]
+            for j in range(k):
+                a = lq[j]
+                b = lo[j]
+                lo[j] = a if a < b else b
+                a = hq[j]
+                b = hi[j]
+                hi[j] = a if a > b else b
+        cs = cb[r0:r1]
+        os = ob[r0:r1]
+        for j in range(k):
+            lowest = lo[j]
+            highest = hi[j]
+            diff = highest - lowest
+            r = ((cs[j] - lowest) / diff) * 100.0
+            os[j] = 0.0 if abs(diff) <= 1e-14 * (abs(highest) + abs(lowest)) else r
+        r0 = r1
+    return True
+
+
+@helper
 def _fastk(high, low, close, start, fastk_period):
     """TA-Lib's raw %K from ``start + fastk_period - 1`` (NaN before); 0 when the range is
-    within 1e-14 of the prices' scale (or infinite). TA-Lib's extreme tracking on views
-    from ``start``; a new extreme is taken with selects (it arrives at random, a branch
-    would mispredict) and the value is computed before its zero-range select."""
+    within 1e-14 of the prices' scale (or infinite). Windows of up to 16 rows are scanned
+    directly (:func:`_fastk_scan`) when the prices are finite; otherwise TA-Lib's extreme
+    tracking on views from ``start``; a new extreme is taken with selects (it arrives at
+    random, a branch would mispredict) and the value is computed before its zero-range
+    select."""
     n = high.shape[0]
     first = start + fastk_period - 1
     out = nan_head(n, first)
@@ -336,6 +388,8 @@ def _fastk(high, low, close, start, fastk_period):
     lb = low[start:]
     cb = close[start:]
     ob = out[start:]
+    if fastk_period <= 16 and _fastk_scan(hb, lb, cb, ob, fastk_period):
+        return out
     trailing = 0
     lowest_idx = -1
     highest_idx = -1

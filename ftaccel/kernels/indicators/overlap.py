@@ -447,119 +447,190 @@ def _t3(real, start, timeperiod, vfactor):
 
 
 @helper
-def _hma(real, start, timeperiod):
-    """Hull MA: WMA over ``sqrt(timeperiod)`` rows of ``2 * WMA(timeperiod / 2) -
-    WMA(timeperiod)``, the three WMAs advanced together in one pass. Each keeps
-    :func:`_wma`'s arithmetic and its own rebuild every 8 periods, so results equal three
-    separate WMA passes."""
+def _wma_sums(src, end, p):
+    """Running sums (``psub``, ``psum``) of a WMA rebuilt from ``src[end - p + 1 : end + 1]``
+    with weights 1..p."""
+    win = src[end + 1 - p:end + 1]
+    psub = 0.0
+    psum = 0.0
+    w = 1
+    for q in range(p):
+        psub += win[q]
+        psum += win[q] * w
+        w += 1
+    return psub, psum
+
+
+@helper
+def _hma_delag(real, start, timeperiod, half, diff):
+    """``diff[i] = 2 * WMA(half)[i] - WMA(timeperiod)[i]`` from ``start + timeperiod - 1``,
+    both WMAs with :func:`_wma`'s arithmetic and rebuilds, in straight runs between
+    rebuild rows."""
     n = real.shape[0]
-    if timeperiod == 1:
-        return _copy_from(real, start)
-    half = timeperiod // 2
-    sq = int(np.sqrt(float(timeperiod)))
-    f1 = start + timeperiod - 1          # first row of the full and the half WMA
-    if f1 >= n:
-        return nan_head(n, n)
-    f3 = f1 + sq - 1                     # first row of the WMA of the difference
-    out = nan_head(n, f3)
-    diff = np.empty(n)
-    # full WMA (period p) prologue
     p = timeperiod
+    f1 = start + p - 1
+    s_b = f1 - half + 1
     div_a = p * (p + 1) / 2.0
     pf_a = float(p)
-    sum_a = 0.0
-    sub_a = 0.0
-    w = 1
-    for i in range(start, f1):
-        sub_a += real[i]
-        sum_a += real[i] * w
-        w += 1
-    s_b = f1 - half + 1
     div_b = half * (half + 1) / 2.0
     pf_b = float(half)
-    sum_b = 0.0
-    sub_b = 0.0
-    w = 1
-    for i in range(s_b, f1):
-        sub_b += real[i]
-        sum_b += real[i] * w
-        w += 1
-    div_c = sq * (sq + 1) / 2.0
-    pf_c = float(sq)
-    sum_c = 0.0
-    sub_c = 0.0
-    w_c = 1
-    rem_a = 8 * p
-    rem_b = 8 * half
-    rem_c = 8 * sq
-    for i in range(f1, n):
-        r = i - f1
-        v = real[i]
-        # full WMA row r
-        sub_a += v
-        if r > 0:
-            sub_a -= real[start + r - 1]
-        sum_a += v * pf_a
-        rem_a -= 1
-        if rem_a == 0:
-            rem_a = 8 * p
-            sub_a = 0.0
-            sum_a = 0.0
-            w = 1
-            for j in range(i - p + 1, i + 1):
-                sub_a += real[j]
-                sum_a += real[j] * w
-                w += 1
-        full = sum_a / div_a
-        sum_a -= sub_a
-        # half WMA row r
-        if half == 1:
-            hv = v
-        else:
+    sub_a, sum_a = _wma_sums(real, f1 - 1, p - 1)
+    sub_b, sum_b = _wma_sums(real, f1 - 1, half - 1)
+    # row 0: nothing leaves yet
+    v = real[f1]
+    sub_a += v
+    sum_a += v * pf_a
+    full = sum_a / div_a
+    sum_a -= sub_a
+    sub_b += v
+    sum_b += v * pf_b
+    hv = sum_b / div_b
+    sum_b -= sub_b
+    diff[f1] = 2.0 * hv - full
+    per_a = 8 * p
+    per_b = 8 * half
+    next_a = per_a - 1
+    next_b = per_b - 1
+    x = real[f1:]
+    ta = real[start:]
+    tb = real[s_b:]
+    dd = diff[f1:]
+    m = n - f1
+    r = 1
+    while r < m:
+        end = min(next_a, next_b, m)
+        xs = x[r:end]
+        tas = ta[r - 1:end - 1]
+        tbs = tb[r - 1:end - 1]
+        ds = dd[r:end]
+        for j in range(ds.shape[0]):
+            v = xs[j]
+            sub_a += v
+            sub_a -= tas[j]
+            sum_a += v * pf_a
+            full = sum_a / div_a
+            sum_a -= sub_a
             sub_b += v
-            if r > 0:
-                sub_b -= real[s_b + r - 1]
+            sub_b -= tbs[j]
             sum_b += v * pf_b
-            rem_b -= 1
-            if rem_b == 0:
-                rem_b = 8 * half
-                sub_b = 0.0
-                sum_b = 0.0
-                w = 1
-                for j in range(i - half + 1, i + 1):
-                    sub_b += real[j]
-                    sum_b += real[j] * w
-                    w += 1
             hv = sum_b / div_b
             sum_b -= sub_b
-        d = 2.0 * hv - full
-        diff[i] = d
-        if sq == 1:
-            out[i] = d
-            continue
-        if i < f3:
-            sub_c += d
-            sum_c += d * w_c
-            w_c += 1
-            continue
-        rc = i - f3
-        sub_c += d
-        if rc > 0:
-            sub_c -= diff[f1 + rc - 1]
-        sum_c += d * pf_c
-        rem_c -= 1
-        if rem_c == 0:
-            rem_c = 8 * sq
-            sub_c = 0.0
-            sum_c = 0.0
-            w_c = 1
-            for j in range(i - sq + 1, i + 1):
-                sub_c += diff[j]
-                sum_c += diff[j] * w_c
-                w_c += 1
-        out[i] = sum_c / div_c
-        sum_c -= sub_c
-    return out
+            ds[j] = 2.0 * hv - full
+        r = end
+        if r >= m:
+            break
+        # row r rebuilds at least one of the two WMAs
+        i = f1 + r
+        v = real[i]
+        if r == next_a:
+            sub_a, sum_a = _wma_sums(real, i, p)
+            next_a += per_a
+        else:
+            sub_a += v
+            sub_a -= ta[r - 1]
+            sum_a += v * pf_a
+        full = sum_a / div_a
+        sum_a -= sub_a
+        if r == next_b:
+            sub_b, sum_b = _wma_sums(real, i, half)
+            next_b += per_b
+        else:
+            sub_b += v
+            sub_b -= tb[r - 1]
+            sum_b += v * pf_b
+        hv = sum_b / div_b
+        sum_b -= sub_b
+        dd[r] = 2.0 * hv - full
+        r += 1
+
+
+@helper
+def _wma_in_place(buf, start, p):
+    """:func:`_wma` of ``buf`` from ``start``, written over ``buf`` itself (NaN up to
+    ``start + p - 2``); the last ``p`` inputs are kept in a small ring, not a second
+    full-length array (a fresh temporary costs its page faults on every call)."""
+    n = buf.shape[0]
+    first = start + p - 1
+    if first >= n:
+        buf[start:] = NAN
+        return buf
+    ring = np.empty(p)
+    div = p * (p + 1) / 2.0
+    pf = float(p)
+    psub = 0.0
+    psum = 0.0
+    w = 1
+    for q in range(p - 1):
+        v = buf[start + q]
+        ring[q] = v
+        buf[start + q] = NAN
+        psub += v
+        psum += v * w
+        w += 1
+    k = p - 1
+    o = buf[first:]
+    # row 0: nothing leaves yet
+    v = o[0]
+    ring[k] = v
+    k = 0
+    psub += v
+    psum += v * pf
+    o[0] = psum / div
+    psum -= psub
+    rebuild = 8 * p - 1
+    for j in range(1, o.shape[0]):
+        v = o[j]
+        gone = ring[k]
+        ring[k] = v
+        k += 1
+        if k == p:
+            k = 0
+        psub += v
+        psub -= gone
+        psum += v * pf
+        if j == rebuild:
+            rebuild += 8 * p
+            psub = 0.0
+            psum = 0.0
+            w = 1
+            for q in range(k, p):
+                psub += ring[q]
+                psum += ring[q] * w
+                w += 1
+            for q in range(k):
+                psub += ring[q]
+                psum += ring[q] * w
+                w += 1
+        o[j] = psum / div
+        psum -= psub
+    return buf
+
+
+@helper
+def _hma(real, start, timeperiod):
+    """Hull MA: WMA over ``sqrt(timeperiod)`` rows of ``2 * WMA(timeperiod / 2) -
+    WMA(timeperiod)``. Each WMA keeps :func:`_wma`'s arithmetic and its own rebuild every
+    8 periods, so results equal three separate WMA passes. The two WMAs of the price run
+    in one pass (:func:`_hma_delag`) into the output, the outer one over it in place
+    (one loop holding all three divisions ran slower, and so did a second full-length
+    array)."""
+    n = real.shape[0]
+    p = timeperiod
+    if p == 1:
+        return _copy_from(real, start)
+    f1 = start + p - 1                   # first row of the full and the half WMA
+    if f1 >= n:
+        return nan_head(n, n)
+    if p <= 3:  # half and sqrt periods are 1: ``2 * real - WMA(real, p)``
+        out = _wma(real, start, p)
+        o = out[f1:]
+        x = real[f1:]
+        for j in range(o.shape[0]):
+            o[j] = 2.0 * x[j] - o[j]
+        return out
+    out = nan_head(n, f1)
+    _hma_delag(real, start, p, p // 2, out)
+    return _wma_in_place(out, f1, int(np.sqrt(float(p))))
 
 
 @helper
