@@ -7,7 +7,15 @@ JSON that ``ftaccel info`` shows: numba/numpy versions, target CPU, kernel names
 
     python build_kernels.py                    # build all families in place (development)
     python build_kernels.py --family metrics   # one family
+    python build_kernels.py --fma-only         # only the FMA module (x86-64)
     FTACCEL_TARGET_CPU=x86-64-v3 python build_kernels.py
+
+On x86-64 the indicators family also builds ``ftaccel/_aot_indicators_fma``: the
+recurrence kernels named in :data:`FMA_KERNELS` once more, for CPUs with AVX and FMA3,
+with floating-point contraction allowed, so ``a * b + c`` becomes one fused multiply-add
+(see :func:`make_fma_cc`). ``ftaccel._backend`` loads it at import only on a CPU that has
+both features and takes those kernels from it; everything else, and every other family,
+stays on the portable module. ``FTACCEL_FMA_BUILD=0`` skips it.
 
 ``pip install .`` / ``pip wheel .`` run the same code through ``setup.py``. All use of
 ``numba.pycc`` lives in this file, so a future AOT backend replaces one file.
@@ -22,6 +30,11 @@ Build properties:
 * the GIL is released inside every compiled call (pycc's generated wrapper calls
   ``PyEval_SaveThread`` when the compile flags ask for ``release_gil``; see
   :func:`_release_gil_in_exports`). Verified with numba 0.60-0.68.
+* no fast-math anywhere except the FMA module's contraction (``fastmath={'contract'}``,
+  nothing else: no reassociation, NaN/inf semantics kept). Each step ``(x - prev) * k +
+  prev`` is then rounded once instead of twice, as in TA-Lib's own FMA build, which the
+  installed TA-Lib selects at run time on such CPUs; results differ from the portable
+  module's by a few ulps at most.
 """
 
 from __future__ import annotations
@@ -32,6 +45,7 @@ import os
 import platform
 import sys
 import time
+import types
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,6 +53,31 @@ if HERE not in sys.path:  # build isolation runs setup.py from elsewhere
     sys.path.insert(0, HERE)
 
 FAMILIES = ("indicators", "metrics", "backtest")
+
+# The optional FMA module (x86-64 only): the kernels it holds (this list is the one place
+# that names them; the run time reads them from the module's _build_info), its target and
+# the LLVM CPU features it may use. ``ftaccel._backend.FMA_CPU_FEATURES`` must name every
+# one of these features as numpy's CPU detection spells it ("+fma" implies "+avx" in
+# LLVM; both are checked at run time before the module is imported).
+FMA_FAMILY = "indicators"
+FMA_KERNELS = (
+    # exponential recurrences and what is built on them, Wilder's ATR, SAR, regressions
+    "ema", "dema", "tema", "kama", "t3", "ma", "macdext", "apo", "ppo", "trix", "adosc",
+    "atr", "sar", "linearreg", "tsf", "linearreg_intercept",
+    # Wilder smoothing (TA-Lib has no FMA build of these)
+    "rsi", "cmo",
+)
+# Measured and left out: BBANDS, STDDEV, VAR, NATR, ADX, CCI, STOCH, STOCHRSI and the
+# Hilbert transforms (no gain); CORREL, BETA (contraction in a cancelling difference of
+# running sums: 1e-7 relative off TA-Lib on near-singular windows), LINEARREG_SLOPE and
+# _ANGLE (a flat window gives 1e-13 instead of TA-Lib's exact 0). MACD and MACDFIX gain
+# 0.78x but wait for the kernels to reproduce TA-Lib's signalperiod=1 case exactly (TA-Lib
+# returns signal == macd there; the portable kernels match it only on some inputs).
+FMA_TARGET_CPU = "x86-64"
+FMA_LLVM_FEATURES = "+avx,+fma"
+FMA_MODULE = f"_aot_{FMA_FAMILY}_fma"
+# Set while the FMA module is compiled: read by the patched pycc Flags and AOT codegen.
+_FMA_ACTIVE = {"on": False}
 NUMBA_VERIFIED = ((0, 60), (0, 68))  # release_gil patch checked on these minor versions
 KNOWN_CPUS = {
     "generic", "x86-64", "x86-64-v2", "x86-64-v3", "x86-64-v4", "core2", "nehalem",
@@ -76,6 +115,8 @@ def _release_gil_in_exports() -> None:
     """
     import numba
     import numba.pycc.compiler as pycc_compiler
+    from numba.core import codegen
+    from numba.core.cpu import FastMathOptions
 
     version = tuple(int(p) for p in numba.__version__.split(".")[:2])
     if not NUMBA_VERIFIED[0] <= version <= NUMBA_VERIFIED[1]:
@@ -93,8 +134,18 @@ def _release_gil_in_exports() -> None:
             super().__init__(*args, **kwargs)
             self.release_gil = True
             self.error_model = "numpy"  # IEEE division (x/0 -> inf/nan), as TA-Lib's C
+            if _FMA_ACTIVE["on"]:  # only while the FMA module compiles
+                self.fastmath = FastMathOptions({"contract"})
 
     pycc_compiler.Flags = GilFreeFlags
+
+    aot_codegen = codegen.AOTCPUCodegen
+    base_features = aot_codegen._customize_tm_features
+
+    def tm_features(self):
+        return FMA_LLVM_FEATURES if _FMA_ACTIVE["on"] else base_features(self)
+
+    aot_codegen._customize_tm_features = tm_features
 
 
 def _import_pycc():
@@ -139,9 +190,121 @@ def make_cc(family: str, output_dir: str | None = None):
     return cc
 
 
+def build_fma() -> bool:
+    """Whether the FMA module is built: on x86-64, unless ``FTACCEL_FMA_BUILD=0``."""
+    off = os.environ.get("FTACCEL_FMA_BUILD", "").strip().lower() in ("0", "false", "no", "off")
+    return default_target_cpu() == "x86-64" and not off
+
+
+def _family_modules(family: str):
+    import importlib
+    import pkgutil
+
+    root = importlib.import_module(f"ftaccel.kernels.{family}")
+    modules = [root]
+    if hasattr(root, "__path__"):
+        modules += [importlib.import_module(f"{root.__name__}.{info.name}")
+                    for info in pkgutil.iter_modules(root.__path__)]
+    return modules
+
+
+def _contracting_copies(family: str, names) -> dict:
+    """Copies of the exports ``names`` whose helpers are copies compiled with contraction.
+
+    numba compiles each helper (an ``njit`` dispatcher) once and links that code into every
+    module that calls it, so the FMA module cannot share the portable module's helpers.
+    Every dispatcher of the family is copied (same code, a copy of its module's globals
+    in which every dispatcher is replaced by its copy, closure cells likewise) with
+    ``fastmath={'contract'}`` added; the originals, and so the portable modules, are
+    untouched.
+    """
+    from numba import njit
+    from numba.core.dispatcher import Dispatcher
+
+    import ftaccel.kernels as kernels_pkg
+
+    spaces = {m.__name__: dict(vars(m)) for m in _family_modules(family)}
+    clones: dict[int, tuple] = {}
+
+    def copy_function(func):
+        cells = None
+        if func.__closure__:
+            cells = []
+            for cell in func.__closure__:
+                try:
+                    value = cell.cell_contents
+                except ValueError:  # an empty cell
+                    cells.append(types.CellType())
+                    continue
+                cells.append(types.CellType(clone(value) if isinstance(value, Dispatcher)
+                                            else value))
+            cells = tuple(cells)
+        new = types.FunctionType(func.__code__, spaces.get(func.__module__, func.__globals__),
+                                 func.__name__, func.__defaults__, cells)
+        new.__kwdefaults__ = func.__kwdefaults__
+        new.__qualname__ = func.__qualname__
+        new.__doc__ = func.__doc__
+        new.__dict__.update(func.__dict__)
+        return new
+
+    def clone(dispatcher):
+        entry = clones.get(id(dispatcher))
+        if entry is None:
+            options = dict(dispatcher.targetoptions)
+            options["fastmath"] = {"contract"}
+            options.pop("nopython", None)
+            entry = clones[id(dispatcher)] = (
+                dispatcher, njit(**options)(copy_function(dispatcher.py_func)))
+        return entry[1]
+
+    for space in spaces.values():
+        for key, value in list(space.items()):
+            if isinstance(value, Dispatcher):
+                space[key] = clone(value)
+    exports = kernels_pkg.exports(family)
+    missing = sorted(set(names) - set(exports))
+    if missing:
+        raise SystemExit(f"FMA_KERNELS names kernels that {family} does not export: {missing}")
+    return {name: (copy_function(exports[name][0]), exports[name][1]) for name in sorted(names)}
+
+
+def make_fma_cc(output_dir: str | None = None):
+    """The ``numba.pycc.CC`` of the FMA module: :data:`FMA_KERNELS` of :data:`FMA_FAMILY`,
+    target ``x86-64`` plus AVX and FMA3, contraction on (exports and their helpers)."""
+    CC = _import_pycc()
+    import ftaccel.kernels as kernels_pkg
+
+    exports = _contracting_copies(FMA_FAMILY, FMA_KERNELS)
+    cc = CC(FMA_MODULE, source_module=kernels_pkg)  # -> ftaccel._aot_indicators_fma
+    cc.output_dir = output_dir or os.path.join(HERE, "ftaccel")
+    cc.target_cpu = FMA_TARGET_CPU
+    for name, (func, signature) in exports.items():
+        cc.export(name, signature)(func)
+    info = build_info(FMA_FAMILY, exports, cc.target_cpu)
+    info.update(module=FMA_MODULE, cpu_features=FMA_LLVM_FEATURES, fp_contract=True)
+    namespace = {}
+    exec(f"def _build_info():\n    return {json.dumps(info, sort_keys=True)!r}\n", namespace)
+    cc.export("_build_info", "unicode_type()")(namespace["_build_info"])
+
+    compile_objects = cc._compile_object_files  # both cc.compile() and setup.py call it
+
+    def compile_with_contraction(build_dir):
+        _FMA_ACTIVE["on"] = True
+        try:
+            return compile_objects(build_dir)
+        finally:
+            _FMA_ACTIVE["on"] = False
+
+    cc._compile_object_files = compile_with_contraction
+    return cc
+
+
 def extensions():
-    """setuptools Extension objects, one per family (used by setup.py)."""
-    return [make_cc(family).distutils_extension() for family in FAMILIES]
+    """setuptools Extension objects, one per family plus the FMA module on x86-64."""
+    exts = [make_cc(family).distutils_extension() for family in FAMILIES]
+    if build_fma():
+        exts.append(make_fma_cc().distutils_extension())
+    return exts
 
 
 def prepare_extension(ext, build_ext_cmd) -> None:
@@ -157,6 +320,13 @@ def build(families=FAMILIES, output_dir: str | None = None) -> None:
         cc.compile()
         print(f"built ftaccel/_aot_{family} ({len(cc._exported_functions)} exports, "
               f"target {cc.target_cpu!r}) in {time.perf_counter() - t0:.1f}s")
+        if family == FMA_FAMILY and build_fma():
+            t0 = time.perf_counter()
+            cc = make_fma_cc(output_dir)
+            cc.compile()
+            print(f"built ftaccel/{FMA_MODULE} ({len(cc._exported_functions)} exports, "
+                  f"target {cc.target_cpu!r} {FMA_LLVM_FEATURES}, contraction) in "
+                  f"{time.perf_counter() - t0:.1f}s")
 
 
 def main(argv=None) -> int:
@@ -164,7 +334,14 @@ def main(argv=None) -> int:
     parser.add_argument("--family", action="append", choices=FAMILIES,
                         help="build only this family (repeatable)")
     parser.add_argument("--output-dir", help="where to write the modules (default: ftaccel/)")
+    parser.add_argument("--fma-only", action="store_true",
+                        help=f"build only ftaccel/{FMA_MODULE} (x86-64)")
     args = parser.parse_args(argv)
+    if args.fma_only:
+        t0 = time.perf_counter()
+        make_fma_cc(args.output_dir).compile()
+        print(f"built ftaccel/{FMA_MODULE} in {time.perf_counter() - t0:.1f}s")
+        return 0
     build(args.family or FAMILIES, args.output_dir)
     return 0
 

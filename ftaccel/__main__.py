@@ -26,6 +26,10 @@ def _print_info(as_json: bool) -> None:
                   f"target CPU {build.get('target_cpu')!r} ({build.get('platform')})")
             kernels = build.get("kernels", [])
             print(f"  kernels ({len(kernels)}): {', '.join(kernels)}")
+        if fam.get("fma"):
+            print(f"  FMA module: {fam['fma']}")
+            if fam.get("fma_module"):
+                print(f"    {fam['fma_module']}: {', '.join(fam['fma_kernels'])}")
         if fam["failures"]:
             print(f"  failures: {fam['failures']}  disabled: {fam['disabled']}")
 

@@ -9,6 +9,7 @@ Environment (read at import; :func:`set_backend` changes it at run time):
 ``FTACCEL_BACKEND``             ``compiled`` | ``numpy`` | ``jit`` for every family
 ``FTACCEL_BACKEND_<FAMILY>``    the same for one family (``FTACCEL_BACKEND_METRICS=numpy``)
 ``FTACCEL_STRICT=1``            a failing compiled call raises instead of falling back
+``FTACCEL_FMA=0``               never load the FMA module (see below)
 
 ``jit`` is for development only: it compiles the kernel sources with ``numba.njit`` at
 first call (numba must be installed); it is how the ahead-of-time build's cold start is
@@ -16,6 +17,15 @@ compared with a JIT.
 
 A compiled call that raises is answered by the fallback, logged once and counted; after
 :data:`MAX_FAILURES` failures that kernel stays on the fallback.
+
+FMA module: on x86-64 the build may add ``ftaccel._aot_indicators_fma``, the exponential
+recurrences (EMA, DEMA, TEMA, MACD, KAMA, T3, ...) compiled once more for CPUs with AVX and
+FMA3 with fused multiply-add, as TA-Lib's own FMA build that it selects at run time. It
+is imported only when numpy's CPU detection reports every feature in
+:data:`FMA_CPU_FEATURES` (importing it on an older CPU could hit an illegal instruction)
+and ``FTACCEL_FMA`` is not ``0``; the compiled backend then takes the kernels it holds
+from it and all others from the portable module. A missing FMA module is never an
+error; :func:`info` says whether it is used and why not.
 """
 
 from __future__ import annotations
@@ -24,11 +34,17 @@ import importlib
 import json
 import logging
 import os
+import platform
 import threading
 
 FAMILIES = ("indicators", "metrics", "backtest")
 BACKENDS = ("compiled", "numpy", "jit")
 MAX_FAILURES = 3
+# Optional modules compiled for a newer x86-64 CPU, per family. Every feature the build
+# lets LLVM use (build_kernels.FMA_LLVM_FEATURES), as numpy's CPU detection names it.
+FMA_MODULES = {"indicators": "ftaccel._aot_indicators_fma"}
+FMA_CPU_FEATURES = ("AVX", "FMA3")
+_OFF = ("0", "false", "no", "off")
 
 log = logging.getLogger("ftaccel")
 
@@ -57,6 +73,40 @@ def set_strict(flag: bool | None) -> None:
     """Force strict mode on (True) or leave it to ``FTACCEL_STRICT`` (None/False)."""
     global _strict_override
     _strict_override = flag
+
+
+def _cpu_features() -> dict:
+    """numpy's run-time CPU feature detection (``{"AVX": True, ...}``); {} if unavailable."""
+    for name in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):
+        try:
+            return dict(importlib.import_module(name).__cpu_features__)
+        except Exception:  # numpy 1.x / 2.x layouts
+            continue
+    return {}
+
+
+def _fma_blocker(family: str) -> str | None:
+    """Why the FMA module of ``family`` must not be loaded, or None when it may be."""
+    if family not in FMA_MODULES:
+        return "no FMA module for this family"
+    value = os.environ.get("FTACCEL_FMA", "").strip().lower()
+    if value in _OFF:
+        return f"disabled by FTACCEL_FMA={value}"
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return f"not an x86-64 machine ({platform.machine()})"
+    features = _cpu_features()
+    lacking = [f for f in FMA_CPU_FEATURES if not features.get(f)]
+    if lacking:
+        return f"CPU lacks {', '.join(lacking)}"
+    return None
+
+
+class _Overlay:
+    """The portable compiled module with some kernels taken from the FMA module."""
+
+    def __init__(self, base, override, names):
+        self.__dict__.update({k: v for k, v in vars(base).items() if not k.startswith("__")})
+        self.__dict__.update({k: getattr(override, k) for k in names})
 
 
 class _JitModule:
@@ -95,8 +145,28 @@ class Family:
             self._compiled = importlib.import_module(f"ftaccel._aot_{name}")
         except Exception as exc:  # ImportError, or a broken module raising at init
             self._import_error = f"{type(exc).__name__}: {exc}"
+        self._fma, self._fma_kernels, self._fma_reason = None, (), None
+        self._overlay = self._compiled
+        if self._compiled is not None:
+            self._load_fma()
         wanted, why = _env_backend(name)
         self.set(wanted, why)
+
+    def _load_fma(self) -> None:
+        blocker = _fma_blocker(self.name)
+        if blocker is not None:
+            self._fma_reason = f"not used: {blocker}"
+            return
+        try:
+            module = importlib.import_module(FMA_MODULES[self.name])
+            kernels = tuple(json.loads(module._build_info())["kernels"])
+            overlay = _Overlay(self._compiled, module, kernels)
+        except Exception as exc:  # not built (other platforms, FTACCEL_FMA_BUILD=0), broken
+            self._fma_reason = f"not used: {type(exc).__name__}: {exc}"
+            return
+        self._fma, self._fma_kernels, self._overlay = module, kernels, overlay
+        self._fma_reason = (f"used for {len(kernels)} kernels (CPU has "
+                            f"{', '.join(FMA_CPU_FEATURES)})")
 
     # -- selection -------------------------------------------------------------------
     def set(self, backend: str, why: str = "set_backend()") -> None:
@@ -107,7 +177,7 @@ class Family:
             self.reason = (f"compiled module ftaccel._aot_{self.name} unavailable "
                            f"({self._import_error})")
         elif backend == "compiled":
-            self.backend, self.module = "compiled", self._compiled
+            self.backend, self.module = "compiled", self._overlay
             self.reason = f"compiled module loaded ({why})"
         elif backend == "jit":
             self.backend, self.module = "jit", _JitModule(self.name)
@@ -156,6 +226,9 @@ class Family:
             "backend": self.backend,
             "reason": self.reason,
             "compiled_module": getattr(self._compiled, "__file__", None),
+            "fma_module": getattr(self._fma, "__file__", None),
+            "fma": self._fma_reason,
+            "fma_kernels": list(self._fma_kernels),
             "failures": dict(self.failures),
             "disabled": sorted(self.disabled),
             "build": self.build_info(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import platform
 import sys
 
 
@@ -54,6 +55,10 @@ def main() -> int:
     leaked = sorted(m for m in sys.modules if m.split(".")[0] in ("numba", "llvmlite"))
     assert not leaked, leaked
     cpu = {fam["build"].get("target_cpu") for fam in families.values()}
+    if platform.machine().lower() in ("x86_64", "amd64"):  # the wheel holds the FMA build
+        if importlib.util.find_spec("ftaccel._aot_indicators_fma") is None:
+            raise SystemExit("x86-64 wheel without ftaccel._aot_indicators_fma")
+    print(f"FMA module: {families['indicators']['fma']}")
     print(f"ftaccel {ftaccel.__version__} smoke ok: compiled backends, target CPU {cpu}, "
           f"numpy {np.__version__}, pandas {pd.__version__}, from {ftaccel.__file__}")
     return 0

@@ -17,6 +17,7 @@ hand-checked result per family) and ``python -m ftaccel verify``.
 from __future__ import annotations
 
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -38,6 +39,7 @@ SMOKE = ROOT / "tests" / "smoke_installed.py"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 FAMILIES = ("indicators", "metrics", "backtest")
 EXT = sysconfig.get_config_var("EXT_SUFFIX")
+X86_64 = platform.machine().lower() in ("x86_64", "amd64")
 
 pytestmark = [
     pytest.mark.slow,
@@ -116,6 +118,8 @@ def test_wheel_contents(dist):
         names = set(zf.namelist())
     for family in FAMILIES:
         assert f"ftaccel/_aot_{family}{EXT}" in names, family
+    # The optional FMA build of the recurrence kernels: on x86-64 only.
+    assert (f"ftaccel/_aot_indicators_fma{EXT}" in names) == X86_64, sorted(names)
     source_pkgs = {str(p.parent.relative_to(ROOT)) for p in (ROOT / "ftaccel").rglob("__init__.py")}
     for pkg in source_pkgs:
         assert f"{pkg}/__init__.py" in names, pkg
@@ -153,6 +157,11 @@ def _check_installed(python: Path, cwd: Path, reference: str | None = None):
     info = _run([python, "-m", "ftaccel", "info"], cwd=cwd, env=env)
     assert info.count("backend: compiled") == len(FAMILIES), info
     assert "target CPU 'x86-64'" in info or "target CPU 'generic'" in info, info
+    if X86_64:  # the FMA module is in the wheel; used exactly when the CPU allows it
+        from ftaccel import _backend
+
+        cpu_ok = all(_backend._cpu_features().get(f) for f in _backend.FMA_CPU_FEATURES)
+        assert ("FMA module: used for" in info) == cpu_ok, info
     verify = _run([python, "-m", "ftaccel", "verify"], cwd=cwd, env=env)
     assert "FAIL" not in verify and verify.count("ok  ") >= 3, verify
     if reference:  # every indicator line was compared with the reference too

@@ -1,0 +1,220 @@
+"""The optional FMA module of the indicators (x86-64 with AVX and FMA3): build contents,
+dispatch, opt-out, and results against the portable module and TA-Lib."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import talib
+
+import build_kernels
+import ftaccel
+import ftaccel.ta as ta
+from ftaccel import _backend
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FAMILY = _backend.family("indicators")
+CPU_OK = (platform.machine().lower() in ("x86_64", "amd64")
+          and all(_backend._cpu_features().get(f) for f in _backend.FMA_CPU_FEATURES))
+ROWS = [row for row in ta.FUNCTIONS if row.kernel in build_kernels.FMA_KERNELS]
+# Where our step order is TA-Lib's, its FMA build (selected on this CPU) and ours round
+# identically: the whole output is bit-for-bit equal (measured on generated candles).
+BIT_IDENTICAL = ("EMA", "DEMA", "KAMA", "APO", "PPO", "TRIX", "SAR")
+
+
+def run_python(code: str, **env) -> str:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("FTACCEL_")}
+    full_env.update(env)
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                         text=True, env=full_env, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_fma_list_and_features_are_consistent():
+    from ftaccel.kernels import exports
+
+    names = exports("indicators")
+    assert set(build_kernels.FMA_KERNELS) <= set(names)
+    assert len(set(build_kernels.FMA_KERNELS)) == len(build_kernels.FMA_KERNELS)
+    # qtpylib kernels stay bit-identical to pandas: never contracted.
+    assert not [k for k in build_kernels.FMA_KERNELS if k.startswith("qt_")]
+    # Every LLVM feature the build enables is checked at run time ("+fma" implies AVX).
+    spelled = {"+avx": "AVX", "+fma": "FMA3"}
+    assert {spelled[f] for f in build_kernels.FMA_LLVM_FEATURES.split(",")} == set(
+        _backend.FMA_CPU_FEATURES)
+    assert build_kernels.FMA_TARGET_CPU == "x86-64"
+
+
+def test_contracting_copies_leave_the_originals_alone():
+    """The FMA build copies every helper; the portable build's dispatchers keep their
+    options (no fastmath) and the copies' options differ only by contraction."""
+    from numba.core.dispatcher import Dispatcher
+
+    import ftaccel.kernels.indicators.overlap as overlap
+
+    before = {k: dict(v.targetoptions) for k, v in vars(overlap).items()
+              if isinstance(v, Dispatcher)}
+    copies = build_kernels._contracting_copies("indicators", ("ema", "t3"))
+    after = {k: dict(v.targetoptions) for k, v in vars(overlap).items()
+             if isinstance(v, Dispatcher)}
+    assert before == after and all("fastmath" not in o for o in after.values())
+    ema_copy = copies["ema"][0]
+    assert ema_copy is not overlap.ema and ema_copy.__code__ is overlap.ema.__code__
+    helper = ema_copy.__globals__["_ema"]
+    assert helper is not overlap._ema
+    assert helper.targetoptions["fastmath"] == {"contract"}
+    assert {k: v for k, v in helper.targetoptions.items() if k != "fastmath"} == \
+        overlap._ema.targetoptions
+
+
+def test_build_info_of_the_fma_module():
+    if FAMILY._fma is None:
+        assert not CPU_OK, FAMILY._fma_reason  # built in development on x86-64
+        return
+    info = json.loads(FAMILY._fma._build_info())
+    assert info["kernels"] == sorted(build_kernels.FMA_KERNELS)
+    assert info["fp_contract"] is True and info["cpu_features"] == "+avx,+fma"
+    assert info["target_cpu"] == "x86-64"
+    assert "fp_contract" not in FAMILY.build_info()  # the portable module
+
+
+def test_dispatch_prefers_the_fma_module_when_allowed():
+    info = ftaccel.info()["families"]["indicators"]
+    if not CPU_OK:
+        assert info["fma_module"] is None and info["fma"].startswith("not used")
+        return
+    assert info["fma_module"] and info["fma"].startswith("used for")
+    assert info["fma_kernels"] == sorted(build_kernels.FMA_KERNELS)
+    if FAMILY.backend != "compiled":
+        pytest.fail(f"indicators not on the compiled backend: {FAMILY.reason}")
+    for kernel in build_kernels.FMA_KERNELS:
+        assert getattr(FAMILY.module, kernel) is getattr(FAMILY._fma, kernel), kernel
+    assert FAMILY.module.sma is FAMILY._compiled.sma
+    assert FAMILY.module.qt_rsi is FAMILY._compiled.qt_rsi
+    # Other families never get one.
+    for name in ("metrics", "backtest"):
+        fam = ftaccel.info()["families"][name]
+        assert fam["fma_module"] is None and "no FMA module" in fam["fma"]
+
+
+def test_env_disables_the_fma_module():
+    code = """
+        import sys, ftaccel
+        from ftaccel import _backend
+        fam = _backend.family('indicators')
+        print(fam.info()['fma'])
+        print('ftaccel._aot_indicators_fma' in sys.modules, fam.module is fam._compiled)
+    """
+    out = run_python(code, FTACCEL_FMA="0").splitlines()
+    assert out == ["not used: disabled by FTACCEL_FMA=0", "False True"]
+
+
+def test_cpu_without_fma_never_imports_it():
+    """A CPU lacking a feature must not even import the module (illegal instruction)."""
+    code = """
+        import sys
+        from ftaccel import _backend
+        _backend._cpu_features = lambda: {'AVX': True, 'AVX2': True}
+        import numpy as np, ftaccel.ta as ta
+        fam = _backend.family('indicators')
+        print(fam.info()['fma'], fam.backend)
+        print('ftaccel._aot_indicators_fma' in sys.modules, ta.EMA(np.arange(5.0), 2)[-1])
+    """
+    out = run_python(code).splitlines()
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        assert out[0] == "not used: CPU lacks FMA3 compiled"
+    assert out[1] == "False 3.5"
+
+
+def test_missing_fma_module_is_not_an_error():
+    code = """
+        import sys
+        sys.modules['ftaccel._aot_indicators_fma'] = None  # import of it now fails
+        import numpy as np, ftaccel, ftaccel.ta as ta
+        fam = ftaccel.info()['families']['indicators']
+        print(fam['backend'], '|', fam['fma'])
+        print(ta.EMA(np.arange(5.0), 2)[-1])
+    """
+    out = run_python(code).splitlines()
+    assert out[0].startswith("compiled | not used: ")
+    if CPU_OK:
+        assert "ModuleNotFoundError" in out[0]
+    assert out[1] == "3.5"
+
+
+def _series(n=20_000, seed=7):
+    rng = np.random.default_rng(seed)
+    close = 100 * np.exp(np.cumsum(rng.normal(0, 0.05, n)))  # volatile: many roundings differ
+    close[:25] = np.nan
+    close[400:460] = close[399]  # flat stretch
+    close[900] *= 3  # spike
+    high = close * (1 + rng.random(n) * 0.01)
+    low = close * (1 - rng.random(n) * 0.01)
+    volume = rng.gamma(2.0, 50.0, n)
+    volume[rng.random(n) < 0.05] = 0.0
+    return {"open": close * (1 + rng.normal(0, 0.002, n)), "high": high, "low": low,
+            "close": close, "volume": volume}
+
+
+def _both(row, kwargs, data):
+    args = [data[col] for _, col in row.inputs]
+    func = getattr(ta, row.name)
+    saved = FAMILY.module
+    try:
+        FAMILY.module = FAMILY._compiled
+        base = func(*args, **kwargs)
+        FAMILY.module = FAMILY._overlay
+        fma = func(*args, **kwargs)
+    finally:
+        FAMILY.module = saved
+    return _tuple(base), _tuple(fma), args
+
+
+def _tuple(result):
+    return result if isinstance(result, tuple) else (result,)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.name for r in ROWS])
+def test_fma_kernel_matches_the_portable_one(row):
+    """Same NaN positions, values within 1e-12 (relative to the output's scale)."""
+    if FAMILY._fma is None:
+        assert not CPU_OK, FAMILY._fma_reason
+        return
+    data = _series()
+    small = {p.name: p.lo if p.kind == "int" and p.lo >= 2 else p.default for p in row.params}
+    ema_types = {p.name: 1 for p in row.params if p.name.endswith("matype")}  # 1: EMA
+    differs = False
+    for kwargs in ({}, small, ema_types, {**small, **ema_types}):
+        base, fma, _ = _both(row, kwargs, data)
+        differs |= any(not np.array_equal(b, f, equal_nan=True) for b, f in zip(base, fma))
+        for b, f in zip(base, fma):
+            assert np.array_equal(np.isnan(b), np.isnan(f)), (row.name, kwargs)
+            scale = np.nanmax(np.abs(b)) if np.isfinite(b).any() else 1.0
+            np.testing.assert_allclose(f, b, rtol=1e-12, atol=1e-12 * scale, equal_nan=True,
+                                       err_msg=f"{row.name} {kwargs}")
+    # The defaults of MA and MACDEXT are SMAs (nothing to contract); with EMAs they differ.
+    assert differs, f"{row.name}: no rounding differs from the portable module; is it contracted?"
+
+
+@pytest.mark.parametrize("name", BIT_IDENTICAL)
+def test_bit_identical_to_talib_fma_path(name, real_candles):
+    """On a CPU with FMA the installed TA-Lib runs its FMA build; ours rounds the same."""
+    if FAMILY._fma is None:
+        assert not CPU_OK, FAMILY._fma_reason
+        return
+    row = next(r for r in ROWS if r.name == name)
+    assert real_candles
+    for pair, frame in real_candles.items():
+        data = {c: frame[c].to_numpy(np.float64) for c in
+                ("open", "high", "low", "close", "volume")}
+        base, fma, args = _both(row, {}, data)
+        for f, r in zip(fma, _tuple(getattr(talib, name)(*args))):
+            assert np.array_equal(f, r, equal_nan=True), (name, pair)
