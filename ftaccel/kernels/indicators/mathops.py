@@ -275,8 +275,8 @@ def _make_extreme_index(highest):
         # TA-Lib's index tracking: a new row takes over on >= (<= for the lowest); when the
         # tracked row leaves the window the window is rescanned from its oldest row with a
         # strict comparison, so a NaN is never a new extreme but stays one when a rescan
-        # starts on it. Lookback rows hold 0. Views from ``start``; extremes (they arrive at
-        # random) are taken with selects, not branches.
+        # starts on it. Lookback rows hold 0. Views from ``start``; a new extreme (it arrives
+        # at random) is taken with selects, not a branch.
         n = real.shape[0]
         out = np.empty(n)
         first = start + timeperiod - 1
@@ -295,9 +295,9 @@ def _make_extreme_index(highest):
                 best = rb[trailing]
                 for i in range(trailing + 1, today + 1):
                     tmp = rb[i]
-                    take = tmp > best if highest else tmp < best
-                    best_i = i if take else best_i
-                    best = tmp if take else best
+                    if tmp > best if highest else tmp < best:
+                        best_i = i
+                        best = tmp
             else:
                 tmp = rb[today]
                 take = tmp >= best if highest else tmp <= best
