@@ -74,7 +74,10 @@ def _make_ht(mode):
             lookback = 63
             warm = 34
         out1 = np.empty(n)
-        out2 = np.empty(n)
+        # only PHASOR and SINE have a second output; the others hand out1 back twice
+        # rather than allocate (and page in) an unused array
+        two = mode == PHASOR or mode == SINE
+        out2 = np.empty(n) if two else out1
         first = start + lookback
         for k in range(min(first, n)):
             out1[k] = NAN
@@ -160,6 +163,7 @@ def _make_ht(mode):
         itrend2 = 0.0
         itrend3 = 0.0
         days_in_trend = 0
+        even = (today - start) % 2 != 0  # flipped at the top of each bar
 
         while today < n:
             adj = (0.075 * period) + 0.54
@@ -173,7 +177,7 @@ def _make_ht(mode):
             wma_sum -= wma_sub
             smooth_price[sp_idx] = smoothed
 
-            even = (today - start) % 2 == 0
+            even = not even
             if even:
                 i1 = i1_even3
                 detrender, pd_e = _hilbert(ring, 12 + hidx, smoothed, pd_e, pdi_e, adj)

@@ -268,53 +268,50 @@ def sum_(real, start, timeperiod):
     return out
 
 
-@helper
-def _extreme_index(real, start, timeperiod, highest):
-    # TA-Lib's index tracking: a new row takes over on >= (<= for the lowest); when the
-    # tracked row leaves the window the window is rescanned from its oldest row with a
-    # strict comparison, so a NaN is never a new extreme but stays one when a rescan
-    # starts on it. Lookback rows hold 0.
-    n = real.shape[0]
-    out = np.zeros(n)
-    first = start + timeperiod - 1
-    trailing = start
-    best_i = -1
-    best = 0.0
-    if highest:
-        for today in range(first, n):
+def _make_extreme_index(highest):
+    """MAXINDEX (``highest`` True) or MININDEX compiled for one constant ``highest``."""
+
+    def run(real, start, timeperiod):
+        # TA-Lib's index tracking: a new row takes over on >= (<= for the lowest); when the
+        # tracked row leaves the window the window is rescanned from its oldest row with a
+        # strict comparison, so a NaN is never a new extreme but stays one when a rescan
+        # starts on it. Lookback rows hold 0. Views from ``start``; a new extreme (it arrives
+        # at random) is taken with selects, not a branch.
+        n = real.shape[0]
+        out = np.empty(n)
+        first = start + timeperiod - 1
+        out[:max(min(first, n), 0)] = 0.0
+        if first >= n:
+            return out
+        rb = real[start:]
+        ob = out[start:]
+        shift = float(start)
+        trailing = 0
+        best_i = -1
+        best = 0.0
+        for today in range(timeperiod - 1, rb.shape[0]):
             if best_i < trailing:
                 best_i = trailing
-                best = real[trailing]
+                best = rb[trailing]
                 for i in range(trailing + 1, today + 1):
-                    tmp = real[i]
-                    if tmp > best:
+                    tmp = rb[i]
+                    if tmp > best if highest else tmp < best:
                         best_i = i
                         best = tmp
             else:
-                tmp = real[today]
-                if tmp >= best:
-                    best_i = today
-                    best = tmp
-            out[today] = best_i
+                tmp = rb[today]
+                take = tmp >= best if highest else tmp <= best
+                best_i = today if take else best_i
+                best = tmp if take else best
+            ob[today] = best_i + shift
             trailing += 1
-    else:
-        for today in range(first, n):
-            if best_i < trailing:
-                best_i = trailing
-                best = real[trailing]
-                for i in range(trailing + 1, today + 1):
-                    tmp = real[i]
-                    if tmp < best:
-                        best_i = i
-                        best = tmp
-            else:
-                tmp = real[today]
-                if tmp <= best:
-                    best_i = today
-                    best = tmp
-            out[today] = best_i
-            trailing += 1
-    return out
+        return out
+
+    return helper(run)
+
+
+_max_index = _make_extreme_index(True)
+_min_index = _make_extreme_index(False)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
@@ -322,13 +319,13 @@ def maxindex(real, start, timeperiod):
     """Row index (into the whole input) of the highest value over the last ``timeperiod``
     rows; the latest on ties seen as they arrive. Lookback ``timeperiod - 1`` rows hold 0
     (TA-Lib's int32 output)."""
-    return _extreme_index(real, start, timeperiod, True)
+    return _max_index(real, start, timeperiod)
 
 
 @export("f8[::1](f8[::1], i8, i8)")
 def minindex(real, start, timeperiod):
     """Row index of the lowest value over the last ``timeperiod`` rows (see MAXINDEX)."""
-    return _extreme_index(real, start, timeperiod, False)
+    return _min_index(real, start, timeperiod)
 
 
 @helper

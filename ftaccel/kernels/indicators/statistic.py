@@ -101,9 +101,25 @@ def stddev(real, start, timeperiod, nbdev):
 def _make_linreg(mode):
     """TA-Lib's LINEARREG recurrence compiled for one output ``mode`` (a constant)."""
 
+    def value(sum_y, sum_xy, fp, sum_x, divisor, last):
+        m = (fp * sum_xy - sum_x * sum_y) / divisor
+        if mode == 1:
+            return m
+        if mode == 2:
+            return math.atan(m) * (180.0 / 3.14159265358979323846)
+        b = (sum_y - m * sum_x) / fp
+        if mode == 0:
+            return b + m * last
+        if mode == 3:
+            return b
+        return b + m * fp
+
+    value = helper(value)
+
     def run(real, start, timeperiod):
         # mode 0: line at the last row, 1: slope, 2: angle (degrees), 3: intercept, 4: forecast.
         # x counts bars back from the newest row (TA-Lib's weights), SumY/SumXY/sumAbs run.
+        # The first window's row is written before the loop (no per-row first-row test).
         n = real.shape[0]
         lookback = timeperiod - 1
         first = start + lookback
@@ -127,43 +143,31 @@ def _make_linreg(mode):
             sum_abs += abs(v)
             w -= 1.0
         bars = 32 * p
-        x = real[first:]  # entering rows
-        leaving = real[start:n - lookback]
-        o = out[first:]
+        x = real[first + 1:]  # entering rows
+        leaving = real[start:n - lookback - 1]
+        out[first] = value(sum_y, sum_xy, fp, sum_x, divisor, last)
+        o = out[first + 1:]
         for j in range(o.shape[0]):
-            if j > 0:
-                tv = leaving[j - 1]
-                v = x[j]
-                weighted = fp * tv
-                sum_xy = sum_xy + sum_y - weighted
-                sum_y = sum_y - tv + v
-                sum_abs = sum_abs - abs(tv) + abs(v)
-                bars -= 1
-                if bars <= 0 or abs(weighted) > 100.0 * sum_abs:
-                    bars = 32 * p
-                    sum_y = 0.0
-                    sum_xy = 0.0
-                    sum_abs = 0.0
-                    w = float(lookback)
-                    for q in range(start + j, first + j + 1):
-                        v = real[q]
-                        sum_y += v
-                        sum_xy += w * v
-                        sum_abs += abs(v)
-                        w -= 1.0
-            m = (p * sum_xy - sum_x * sum_y) / divisor
-            if mode == 1:
-                o[j] = m
-            elif mode == 2:
-                o[j] = math.atan(m) * (180.0 / 3.14159265358979323846)
-            else:
-                b = (sum_y - m * sum_x) / fp
-                if mode == 0:
-                    o[j] = b + m * last
-                elif mode == 3:
-                    o[j] = b
-                else:
-                    o[j] = b + m * fp
+            tv = leaving[j]
+            v = x[j]
+            weighted = fp * tv
+            sum_xy = sum_xy + sum_y - weighted
+            sum_y = sum_y - tv + v
+            sum_abs = sum_abs - abs(tv) + abs(v)
+            bars -= 1
+            if bars <= 0 or abs(weighted) > 100.0 * sum_abs:
+                bars = 32 * p
+                sum_y = 0.0
+                sum_xy = 0.0
+                sum_abs = 0.0
+                w = float(lookback)
+                for q in range(start + j + 1, first + j + 2):
+                    v = real[q]
+                    sum_y += v
+                    sum_xy += w * v
+                    sum_abs += abs(v)
+                    w -= 1.0
+            o[j] = value(sum_y, sum_xy, fp, sum_x, divisor, last)
         return out
 
     return helper(run)
