@@ -53,6 +53,15 @@ def test_fma_list_and_features_are_consistent():
     assert build_kernels.FMA_TARGET_CPU == "x86-64"
 
 
+def test_build_switch(monkeypatch):
+    monkeypatch.delenv("FTACCEL_FMA_BUILD", raising=False)
+    assert build_kernels.build_fma() == (platform.machine().lower() in ("x86_64", "amd64"))
+    monkeypatch.setenv("FTACCEL_FMA_BUILD", "0")
+    assert build_kernels.build_fma() is False
+    names = [ext.name for ext in build_kernels.extensions()]
+    assert names == [f"ftaccel._aot_{family}" for family in build_kernels.FAMILIES]
+
+
 def test_contracting_copies_leave_the_originals_alone():
     """The FMA build copies every helper; the portable build's dispatchers keep their
     options (no fastmath) and the copies' options differ only by contraction."""
