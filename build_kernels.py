@@ -193,7 +193,7 @@ def make_cc(family: str, output_dir: str | None = None):
 def build_fma() -> bool:
     """Whether the FMA module is built: on x86-64, unless ``FTACCEL_FMA_BUILD=0``."""
     off = os.environ.get("FTACCEL_FMA_BUILD", "").strip().lower() in ("0", "false", "no", "off")
-    return default_target_cpu() == "x86-64" and not off
+    return platform.machine().lower() in ("x86_64", "amd64") and not off
 
 
 def _family_modules(family: str):

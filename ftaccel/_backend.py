@@ -18,14 +18,15 @@ compared with a JIT.
 A compiled call that raises is answered by the fallback, logged once and counted; after
 :data:`MAX_FAILURES` failures that kernel stays on the fallback.
 
-FMA module: on x86-64 the build may add ``ftaccel._aot_indicators_fma``, the exponential
-recurrences (EMA, DEMA, TEMA, MACD, KAMA, T3, ...) compiled once more for CPUs with AVX and
-FMA3 with fused multiply-add, as TA-Lib's own FMA build that it selects at run time. It
-is imported only when numpy's CPU detection reports every feature in
+FMA module: on x86-64 the build may add ``ftaccel._aot_indicators_fma``, the recurrences
+(EMA, DEMA, TEMA, KAMA, T3, RSI, ...; ``build_kernels.FMA_KERNELS``) compiled once more for
+CPUs with AVX and FMA3 with fused multiply-add, as TA-Lib's own FMA build that it selects
+at run time. It is imported only when numpy's CPU detection reports every feature in
 :data:`FMA_CPU_FEATURES` (importing it on an older CPU could hit an illegal instruction)
 and ``FTACCEL_FMA`` is not ``0``; the compiled backend then takes the kernels it holds
 from it and all others from the portable module. A missing FMA module is never an
-error; :func:`info` says whether it is used and why not.
+error, and one built before the portable module (a stale development build) is not
+used; :func:`info` says whether it is used and why not.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ class Family:
             self._import_error = f"{type(exc).__name__}: {exc}"
         self._fma, self._fma_kernels, self._fma_reason = None, (), None
         self._overlay = self._compiled
-        if self._compiled is not None:
+        if self._compiled is not None and name in FMA_MODULES:
             self._load_fma()
         wanted, why = _env_backend(name)
         self.set(wanted, why)
@@ -159,10 +160,16 @@ class Family:
             return
         try:
             module = importlib.import_module(FMA_MODULES[self.name])
-            kernels = tuple(json.loads(module._build_info())["kernels"])
+            build = json.loads(module._build_info())
+            kernels = tuple(build["kernels"])
             overlay = _Overlay(self._compiled, module, kernels)
         except Exception as exc:  # not built (other platforms, FTACCEL_FMA_BUILD=0), broken
             self._fma_reason = f"not used: {type(exc).__name__}: {exc}"
+            return
+        base_built = self.build_info().get("built_at", "")
+        if build.get("built_at", "") < base_built:  # ISO timestamps compare as strings
+            self._fma_reason = (f"not used: built before ftaccel._aot_{self.name} "
+                                f"({build.get('built_at')} < {base_built}); rebuild both")
             return
         self._fma, self._fma_kernels, self._overlay = module, kernels, overlay
         self._fma_reason = (f"used for {len(kernels)} kernels (CPU has "

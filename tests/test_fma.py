@@ -53,6 +53,15 @@ def test_fma_list_and_features_are_consistent():
     assert build_kernels.FMA_TARGET_CPU == "x86-64"
 
 
+def test_build_switch(monkeypatch):
+    monkeypatch.delenv("FTACCEL_FMA_BUILD", raising=False)
+    assert build_kernels.build_fma() == (platform.machine().lower() in ("x86_64", "amd64"))
+    monkeypatch.setenv("FTACCEL_FMA_BUILD", "0")
+    assert build_kernels.build_fma() is False
+    names = [ext.name for ext in build_kernels.extensions()]
+    assert names == [f"ftaccel._aot_{family}" for family in build_kernels.FAMILIES]
+
+
 def test_contracting_copies_leave_the_originals_alone():
     """The FMA build copies every helper; the portable build's dispatchers keep their
     options (no fastmath) and the copies' options differ only by contraction."""
@@ -102,7 +111,7 @@ def test_dispatch_prefers_the_fma_module_when_allowed():
     # Other families never get one.
     for name in ("metrics", "backtest"):
         fam = ftaccel.info()["families"][name]
-        assert fam["fma_module"] is None and "no FMA module" in fam["fma"]
+        assert fam["fma_module"] is None and fam["fma"] is None and not fam["fma_kernels"]
 
 
 def test_env_disables_the_fma_module():
@@ -148,6 +157,23 @@ def test_missing_fma_module_is_not_an_error():
     if CPU_OK:
         assert "ModuleNotFoundError" in out[0]
     assert out[1] == "3.5"
+
+
+def test_stale_fma_module_is_not_used():
+    """An FMA module built before the portable one holds older kernel code: not used."""
+    code = """
+        import sys
+        from ftaccel import _backend
+        _backend.Family.build_info = lambda self: {"built_at": "9999-01-01T00:00:00Z"}
+        import numpy as np, ftaccel.ta as ta
+        fam = _backend.family('indicators')
+        print(fam.info()['fma'])
+        print(fam.module is fam._compiled, ta.EMA(np.arange(5.0), 2)[-1])
+    """
+    out = run_python(code).splitlines()
+    if CPU_OK:
+        assert out[0].startswith("not used: built before ftaccel._aot_indicators ("), out
+    assert out[1] == "True 3.5"
 
 
 def _series(n=20_000, seed=7):
