@@ -62,7 +62,8 @@ FAMILIES = ("indicators", "metrics", "backtest")
 FMA_FAMILY = "indicators"
 FMA_KERNELS = (
     # exponential recurrences and what is built on them, Wilder's ATR, SAR, regressions
-    "ema", "dema", "tema", "kama", "t3", "ma", "macdext", "apo", "ppo", "trix", "adosc",
+    "ema", "dema", "tema", "kama", "t3", "ma", "macd", "macdfix", "macdext", "apo", "ppo",
+    "trix", "adosc",
     "atr", "sar", "linearreg", "tsf", "linearreg_intercept",
     # Wilder smoothing (TA-Lib has no FMA build of these)
     "rsi", "cmo",
@@ -70,9 +71,7 @@ FMA_KERNELS = (
 # Measured and left out: BBANDS, STDDEV, VAR, NATR, ADX, CCI, STOCH, STOCHRSI and the
 # Hilbert transforms (no gain); CORREL, BETA (contraction in a cancelling difference of
 # running sums: 1e-7 relative off TA-Lib on near-singular windows), LINEARREG_SLOPE and
-# _ANGLE (a flat window gives 1e-13 instead of TA-Lib's exact 0). MACD and MACDFIX gain
-# 0.78x but wait for the kernels to reproduce TA-Lib's signalperiod=1 case exactly (TA-Lib
-# returns signal == macd there; the portable kernels match it only on some inputs).
+# _ANGLE (a flat window gives 1e-13 instead of TA-Lib's exact 0).
 FMA_TARGET_CPU = "x86-64"
 FMA_LLVM_FEATURES = "+avx,+fma"
 FMA_MODULE = f"_aot_{FMA_FAMILY}_fma"

@@ -317,3 +317,22 @@ def test_compiled_equals_fallback_hypothesis(ind, data):
     for f, s in zip(fast, slow):
         assert_close(f, s, rtol=1e-7, what=f"{ind.name} {params}",
                      scale=100.0 if ind.name in BOUNDED_100 else 0.0)
+
+
+@pytest.mark.parametrize("backend_name", ["compiled", "numpy"])
+def test_macd_signalperiod_1_is_the_macd_line(backend_name):
+    """TA-Lib's EMA of period 1 returns its input, so MACD's signal equals the MACD line
+    exactly (a (m - s) * 1 + s step would round differently on some inputs)."""
+    rng = np.random.default_rng(11)
+    x = 100 + np.cumsum(rng.normal(0, 1, 50_000))
+    x[rng.integers(0, x.size, 200)] *= rng.uniform(0.01, 100, 200)  # spikes
+    _backend.set_backend(backend_name, "indicators")
+    try:
+        for got, want in ((ta.MACD(x, 12, 26, 1), talib.MACD(x, 12, 26, 1)),
+                          (ta.MACDFIX(x, 1), talib.MACDFIX(x, 1))):
+            np.testing.assert_array_equal(want[1], want[0])  # the reference's behaviour
+            np.testing.assert_array_equal(got[1], got[0])
+            assert_close(got[0], want[0])
+            np.testing.assert_array_equal(got[2], want[2])
+    finally:
+        _backend.set_backend("compiled", "indicators")

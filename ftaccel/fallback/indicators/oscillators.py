@@ -41,7 +41,10 @@ def _macd(real, start, fastperiod, slowperiod, signalperiod, fixed):
     fast = _ema_k(real, start + slowperiod - fastperiod, fastperiod, k_fast)
     with np.errstate(invalid="ignore"):
         line = fast - slow
-        signal = _ema_k(line, macd_first, signalperiod, 2.0 / (signalperiod + 1))
+        if signalperiod == 1:  # TA-Lib's EMA of period 1 is its input
+            signal = line.copy()
+        else:
+            signal = _ema_k(line, macd_first, signalperiod, 2.0 / (signalperiod + 1))
         hist = line - signal
     for a in (line, signal, hist):
         a[:first] = np.nan

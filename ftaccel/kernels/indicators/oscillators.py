@@ -75,6 +75,10 @@ def _macd(real, start, fastperiod, slowperiod, signalperiod, fixed):
         om[j] = m
         os[j] = sig
         oh[j] = m - sig
+    if signalperiod == 1:  # TA-Lib's EMA of period 1 is its input, exactly
+        for j in range(om.shape[0]):
+            os[j] = om[j]
+            oh[j] = om[j] - om[j]
     return macd, signal, hist
 
 
