@@ -177,6 +177,10 @@ def macdext(real, start, fastperiod, fastmatype, slowperiod, slowmatype, signalp
     if (fastmatype == 0 and slowmatype == 0 and signalmatype == 0 and fastperiod > 1
             and signalperiod > 1):
         return _macdext_sma(real, start, fastperiod, slowperiod, signalperiod)
+    if fastmatype == 1 and slowmatype == 1 and signalmatype == 1 and fastperiod > 1:
+        # all three EMA: TA-Lib's MACD arithmetic (EMAs seeded by the mean of their first
+        # period, the fast one end-aligned with the slow one), fused in one pass
+        return _macd(real, start, fastperiod, slowperiod, signalperiod, False)
     lb_fast = _ma_lookback(fastperiod, fastmatype)
     lb_slow = _ma_lookback(slowperiod, slowmatype)
     lb_large = max(lb_fast, lb_slow)
