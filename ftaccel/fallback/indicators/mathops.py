@@ -48,7 +48,7 @@ def sum_(real, start, timeperiod):
 def _index_of_extreme(real, start, timeperiod, sign):
     """TA-Lib's tracked extreme index (a stateful scan, so a loop over Python floats)."""
     n = real.shape[0]
-    out = np.zeros(n)
+    out = np.zeros(n, np.int32)  # the compiled kernels' (and TA-Lib's) output type
     first = start + timeperiod - 1
     vals = (real * sign).tolist()
     trailing = start

@@ -278,14 +278,13 @@ def _make_extreme_index(highest):
         # starts on it. Lookback rows hold 0. Views from ``start``; a new extreme (it arrives
         # at random) is taken with selects, not a branch.
         n = real.shape[0]
-        out = np.empty(n)
+        out = np.empty(n, np.int32)  # TA-Lib's output type: half the bytes of float64
         first = start + timeperiod - 1
-        out[:max(min(first, n), 0)] = 0.0
+        out[:max(min(first, n), 0)] = 0
         if first >= n:
             return out
         rb = real[start:]
         ob = out[start:]
-        shift = float(start)
         trailing = 0
         best_i = -1
         best = 0.0
@@ -303,7 +302,7 @@ def _make_extreme_index(highest):
                 take = tmp >= best if highest else tmp <= best
                 best_i = today if take else best_i
                 best = tmp if take else best
-            ob[today] = best_i + shift
+            ob[today] = best_i + start
             trailing += 1
         return out
 
@@ -314,7 +313,7 @@ _max_index = _make_extreme_index(True)
 _min_index = _make_extreme_index(False)
 
 
-@export("f8[::1](f8[::1], i8, i8)")
+@export("i4[::1](f8[::1], i8, i8)")
 def maxindex(real, start, timeperiod):
     """Row index (into the whole input) of the highest value over the last ``timeperiod``
     rows; the latest on ties seen as they arrive. Lookback ``timeperiod - 1`` rows hold 0
@@ -322,7 +321,7 @@ def maxindex(real, start, timeperiod):
     return _max_index(real, start, timeperiod)
 
 
-@export("f8[::1](f8[::1], i8, i8)")
+@export("i4[::1](f8[::1], i8, i8)")
 def minindex(real, start, timeperiod):
     """Row index of the lowest value over the last ``timeperiod`` rows (see MAXINDEX)."""
     return _min_index(real, start, timeperiod)
