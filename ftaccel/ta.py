@@ -116,7 +116,7 @@ def run(ind: Indicator, *args, **kwargs):
     result = fam.call(ind.kernel, *arrays, start, *params.values())
     outputs = result if isinstance(result, tuple) else (result,)
     if ind.int_outputs:
-        outputs = tuple(o.astype(np.int32) if name in ind.int_outputs else o
+        outputs = tuple(o.astype(np.int32, copy=False) if name in ind.int_outputs else o
                         for name, o in zip(ind.outputs, outputs))
     if frame:
         if len(outputs) == 1:
@@ -173,8 +173,9 @@ def _make(ind: Indicator):
                     return run(ind, *args, **kwargs)
                 result = fam.call(kernel, *args, fam.call(first_valid, *args), *values)
                 if single:
-                    return result.astype(np.int32) if cast[0] else result
-                return tuple(o.astype(np.int32) if c else o for o, c in zip(result, cast))
+                    return result.astype(np.int32, copy=False) if cast[0] else result
+                return tuple(o.astype(np.int32, copy=False) if c else o
+                             for o, c in zip(result, cast))
         return run(ind, *args, **kwargs)
 
     sig = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)

@@ -244,3 +244,17 @@ def test_bit_identical_to_talib_fma_path(name, real_candles):
         base, fma, args = _both(row, {}, data)
         for f, r in zip(fma, _tuple(getattr(talib, name)(*args))):
             assert np.array_equal(f, r, equal_nan=True), (name, pair)
+
+
+@pytest.mark.parametrize("name", ["RSI", "CMO"])
+def test_wilder_oscillators_stay_bit_identical_to_talib(name, real_candles):
+    """TA-Lib has no FMA build of RSI/CMO, so they stay on the portable kernels, whose
+    results equal TA-Lib's to the last bit whatever the CPU."""
+    assert name.lower() not in build_kernels.FMA_KERNELS
+    assert real_candles
+    for pair, frame in real_candles.items():
+        close = frame["close"].to_numpy(np.float64)
+        for period in (2, 14, 30):
+            ours = getattr(ta, name)(close, timeperiod=period)
+            assert np.array_equal(ours, getattr(talib, name)(close, timeperiod=period),
+                                  equal_nan=True), (name, pair, period)
