@@ -216,8 +216,12 @@ _SIGNAL_BITS = {"enter_long": (1, 4), "exit_long": (2, 8), "enter_short": (16, 6
                 "exit_short": (32, 128)}
 
 
+_NUMERIC_KINDS = {"integer", "floating", "mixed-integer-float", "boolean", "decimal", "empty"}
+
+
 def _signal_bits(df, lo, hi, pair, can_short):
     """Per-row ``SIG_*`` bits: ``== 1`` (entries/exits) and truthy (ROI/exit checks)."""
+    import pandas as pd
     bits = np.zeros(hi - lo, np.int64)
     columns = df.columns
     for col, (bit_eq, bit_any) in _SIGNAL_BITS.items():
@@ -234,6 +238,11 @@ def _signal_bits(df, lo, hi, pair, can_short):
             if vals.size == 0 or (vals.min() >= 0 and vals.max() <= 1):
                 bits |= vals.astype(np.int64) * (bit_eq | bit_any)
                 continue
+        if getattr(raw, "dtype", None) is not None and raw.dtype.kind not in "iubf" and \
+                pd.api.types.infer_dtype(raw, skipna=True) not in _NUMERIC_KINDS:
+            # "1" is not 1 for Freqtrade's ``== 1`` test: refuse text rather than convert it
+            raise TypeError(f"data[{pair!r}][{col!r}] must be numeric, not "
+                            f"{pd.api.types.infer_dtype(raw, skipna=True)}")
         try:
             vals = np.asarray(raw[lo:hi], dtype=np.float64)
         except (TypeError, ValueError) as exc:
@@ -246,6 +255,10 @@ def _signal_bits(df, lo, hi, pair, can_short):
         bits |= (vals == 1) * bit_eq
         bits |= ((vals != 0) & (vals == vals)) * bit_any
     return bits
+
+
+_USED = {"date", "open", "high", "low", "close", "enter_long", "exit_long", "enter_short",
+         "exit_short", "enter_tag", "exit_tag"}
 
 
 def _prepare(data, cfg, can_short):
@@ -267,6 +280,10 @@ def _prepare(data, cfg, can_short):
         missing = [c for c in ("date", "open", "high", "low", "close") if c not in df.columns]
         if missing:
             raise ValueError(f"data[{pair!r}] lacks columns {missing}")
+        if not df.columns.is_unique:
+            twice = sorted({str(c) for c in df.columns[df.columns.duplicated()]} & _USED)
+            if twice:
+                raise ValueError(f"data[{pair!r}] has duplicate columns {twice}")
         all_minutes = minutes = _minutes(_col(df, "date"), pair)
         if len(minutes) > 1 and (minutes[1:] <= minutes[:-1]).any():
             raise ValueError(f"data[{pair!r}] dates must be strictly increasing")

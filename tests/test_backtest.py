@@ -315,6 +315,39 @@ def test_unsupported_settings_raise(real_candles):
         bt.backtest([], base)
 
 
+def test_bad_frames_raise_or_match(real_candles):
+    """Odd column types give the trades of the plain frame, or a clear error."""
+    df = _signals(real_candles["ETH_BTC-5m"], 0, 1500)
+    base = {**BASE, "stoploss": -0.1, "markets": make_markets(["ETH/BTC"])}
+    ref = bt.backtest({"ETH/BTC": df}, base)
+    assert len(ref) > 5
+    same = [df.assign(enter_long=df.enter_long.astype(bool)),
+            df.assign(enter_long=df.enter_long.astype(np.int8)),
+            df.assign(enter_long=df.enter_long.astype(float)),
+            df.assign(enter_long=df.enter_long.astype("Int64")),
+            df.assign(enter_long=df.enter_long.astype(object)),
+            df.assign(date=df.date.dt.tz_localize(None)),
+            df.assign(date=df.date.astype("datetime64[s, UTC]")),
+            df.assign(date=df.date.dt.tz_convert("Europe/Berlin")),
+            df.set_index(df.index * 3 + 7),
+            pd.concat([df, df[["volume"]]], axis=1),  # a duplicate column not read
+            pd.concat([df.drop(columns=["open", "high", "low", "close"]),  # one 2-D block
+                       pd.DataFrame(df[["open", "high", "low", "close"]].to_numpy(),
+                                    columns=["open", "high", "low", "close"])], axis=1)]
+    for frame in same:
+        pd.testing.assert_frame_equal(bt.backtest({"ETH/BTC": frame}, base), ref)
+    for frame, exc, match in [
+            (df.assign(enter_long=df.enter_long.astype(str)), TypeError, "numeric"),
+            (pd.concat([df, df[["enter_long"]]], axis=1), ValueError, "duplicate"),
+            (df.assign(date=df.date.astype(object)), TypeError, "datetimes"),
+            (df.assign(date=df.date.where(df.index != 5)), ValueError, "missing dates"),
+            (df.assign(open=df.open.where(df.index != 5)), ValueError, "finite"),
+            (df.assign(date=df.date + pd.Timedelta(seconds=1)), ValueError, "whole minutes"),
+            (df.iloc[::-1], ValueError, "increasing")]:
+        with pytest.raises(exc, match=match):
+            bt.backtest({"ETH/BTC": frame}, base)
+
+
 def test_prices_off_the_market_grid_raise(real_candles):
     df = _signals(real_candles["ETH_BTC-5m"], 0, 500, p_enter=0.3, p_exit=0.5)
     for c in ("open", "high", "low", "close"):
