@@ -753,12 +753,15 @@ def _trade_values(amount, open_rate, close_rate, fee_open, fee_close, is_short,
     recomputed in decimal."""
     n = np.shape(amount)[0]
 
-    def f8(x):
-        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, np.float64), (n,)))
+    def f8(x, dtype=np.float64):
+        if type(x) is np.ndarray and x.dtype == dtype and x.shape == (n,):
+            return np.ascontiguousarray(x)  # the common case: a column, copied if strided
+        if type(x) in (float, int, bool):
+            return np.full(n, x, dtype)
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype), (n,)))
 
     args = [f8(amount), f8(open_rate), f8(close_rate), f8(fee_open), f8(fee_close),
-            np.ascontiguousarray(np.broadcast_to(np.asarray(is_short, np.int64), (n,))),
-            f8(leverage), f8(funding_fees)]
+            f8(is_short, np.int64), f8(leverage), f8(funding_fees)]
     profit_abs, ratio, open_value, uncertain = _backend.family("backtest").call(
         "trade_values", *args)
     for t in np.flatnonzero(uncertain):
