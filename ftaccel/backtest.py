@@ -649,8 +649,7 @@ def _utc_dates(minutes):
     if not _DATE_UNIT:
         _DATE_UNIT.append(pd.to_datetime(np.zeros(1, np.int64), unit="ms", utc=True).unit)
     unit = _DATE_UNIT[0]
-    per = {"s": 60, "ms": 60_000, "us": 60_000_000, "ns": 60_000_000_000}[unit]
-    return pd.DatetimeIndex((minutes * per).view(f"M8[{unit}]"), tz="UTC")
+    return pd.DatetimeIndex((minutes * _MINUTE[unit]).view(f"M8[{unit}]"), tz="UTC")
 
 
 def _trades_frame(plan, out_i, out_f):

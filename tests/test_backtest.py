@@ -123,6 +123,21 @@ FLOAT_COLS = ["stake_amount", "max_stake_amount", "amount", "open_rate", "close_
               "max_rate", "leverage", "funding_fees"]
 
 
+def _freqtrade_and_ours_agree(data, config, markets, tmp_path):
+    """Freqtrade's trades of ``data`` under ``config``, after checking that ftaccel's
+    backtest gives the same trades on the compiled and the numpy backend."""
+    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
+    full = {**BASE, **config, "markets": markets}
+    for b in ("compiled", "numpy"):
+        _backend.set_backend(b, "backtest")
+        try:
+            ours = bt.backtest({k: v.copy() for k, v in data.items()}, full)
+        finally:
+            _backend.set_backend("compiled", "backtest")
+        _assert_same_trades(ours, ft)
+    return ft
+
+
 def _signals(candles, seed, n, p_enter=0.03, p_exit=0.02, tags=False):
     rng = np.random.default_rng(seed)
     df = candles.iloc[:n].copy().reset_index(drop=True)
@@ -155,16 +170,7 @@ def _compare(real_candles, names, config, tmp_path, n=2000, seed=0, tags=False,
                                                 tags=tags)
             for i, nm in enumerate(names)}
     markets = make_markets(list(data), **(markets_kw or {}))
-    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
-    full = {**BASE, **config, "markets": markets}
-    results = {}
-    for b in ("compiled", "numpy"):
-        _backend.set_backend(b, "backtest")
-        try:
-            results[b] = bt.backtest({k: v.copy() for k, v in data.items()}, full)
-        finally:
-            _backend.set_backend("compiled", "backtest")
-        _assert_same_trades(results[b], ft)
+    ft = _freqtrade_and_ours_agree(data, config, markets, tmp_path)
     assert len(ft) > 5
     return ft
 
@@ -272,14 +278,7 @@ def test_shorts_on_futures_match_freqtrade(case, real_candles, tmp_path):
         data[f"{nm}/USDT:USDT"] = df
     config = {**FUTURES, **SHORT_CASES[case]}
     markets = make_markets(list(data))
-    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
-    for b in ("compiled", "numpy"):
-        _backend.set_backend(b, "backtest")
-        try:
-            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
-        finally:
-            _backend.set_backend("compiled", "backtest")
-        _assert_same_trades(ours, ft)
+    ft = _freqtrade_and_ours_agree(data, config, markets, tmp_path)
     assert ft["is_short"].any() and (~ft["is_short"]).any()
     # a reversal: a trade opens on the candle where the pair's previous trade closed
     key = ft[["pair", "open_date", "close_date"]]
@@ -395,14 +394,7 @@ def test_price_ticks_from_the_candles_match_freqtrade(tmp_path):
               "dry_run_wallet": 1000.0, "max_open_trades": 3, "timeframe": "1h"}
     markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
     markets["BBB/USDT"]["precision"]["price"] = 0.5  # its first, whole-number month uses it
-    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
-    for b in ("compiled", "numpy"):
-        _backend.set_backend(b, "backtest")
-        try:
-            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
-        finally:
-            _backend.set_backend("compiled", "backtest")
-        _assert_same_trades(ours, ft)
+    ft = _freqtrade_and_ours_agree(data, config, markets, tmp_path)
     aaa = ft[ft["pair"] == "AAA/USDT"]
     feb = aaa["open_date"].dt.month == 2
     assert feb.any() and (~feb).any() and len(ft) > 30
@@ -421,14 +413,7 @@ def test_pairs_starting_late_and_ending_early(real_candles, tmp_path):
     frames["XMR/BTC"] = frames["XMR/BTC"].iloc[400:].reset_index(drop=True)
     config = {"minimal_roi": {"0": 0.5}, "stoploss": -0.3, "max_open_trades": 5}
     markets = make_markets(list(frames))
-    ft = run_freqtrade({k: v.copy() for k, v in frames.items()}, config, markets, tmp_path)
-    for b in ("compiled", "numpy"):
-        _backend.set_backend(b, "backtest")
-        try:
-            ours = bt.backtest(frames, {**BASE, **config, "markets": markets})
-        finally:
-            _backend.set_backend("compiled", "backtest")
-        _assert_same_trades(ours, ft)
+    ft = _freqtrade_and_ours_agree(frames, config, markets, tmp_path)
     assert (ft["exit_reason"] == "force_exit").sum() >= 2
 
 
@@ -505,14 +490,7 @@ def test_funding_fees_match_freqtrade(case, real_candles, tmp_path):
     base = {k: v for k, v in FUTURES.items() if k != "futures_funding_rate"}  # None: join
     config = {**base, **config, "funding_rates": rates, "mark_prices": marks}
     markets = make_markets(list(data))
-    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
-    for b in ("compiled", "numpy"):
-        _backend.set_backend(b, "backtest")
-        try:
-            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
-        finally:
-            _backend.set_backend("compiled", "backtest")
-        _assert_same_trades(ours, ft)
+    ft = _freqtrade_and_ours_agree(data, config, markets, tmp_path)
     paid = ft["funding_fees"].to_numpy()
     assert (paid > 0).any() and (paid < 0).any() and len(ft) > 10
     assert (ft.loc[ft["pair"] == "ADA/USDT:USDT", "funding_fees"] == 0).all()
@@ -559,14 +537,7 @@ def test_liquidation_matches_freqtrade(stake, tmp_path):
               "stake_amount": stake, "dry_run_wallet": 1000.0, "max_open_trades": 3,
               "leverage_tiers": {p: TIERS for p in data}, "liquidation_buffer": 0.04}
     markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
-    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
-    for b in ("compiled", "numpy"):
-        _backend.set_backend(b, "backtest")
-        try:
-            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
-        finally:
-            _backend.set_backend("compiled", "backtest")
-        _assert_same_trades(ours, ft)
+    ft = _freqtrade_and_ours_agree(data, config, markets, tmp_path)
     liq = ft[ft["exit_reason"] == "liquidation"]
     assert liq["is_short"].any() and (~liq["is_short"]).any()
 
@@ -605,14 +576,7 @@ def test_gaps_and_flat_stretches_match_freqtrade(futures, tmp_path):
                   **config, "funding_rates": rates, "mark_prices": marks,
                   "leverage_tiers": {p: TIERS for p in data}}
     markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
-    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
-    for b in ("compiled", "numpy"):
-        _backend.set_backend(b, "backtest")
-        try:
-            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
-        finally:
-            _backend.set_backend("compiled", "backtest")
-        _assert_same_trades(ours, ft)
+    ft = _freqtrade_and_ours_agree(data, config, markets, tmp_path)
     assert len(ft) > 20 and {"roi", "stop_loss", "trailing_stop_loss"} <= set(ft["exit_reason"])
     if futures:
         assert (ft["funding_fees"] != 0).any()
@@ -772,13 +736,6 @@ def test_liquidation_gap_exits_at_the_open_as_freqtrade(tmp_path):
               "dry_run_wallet": 1000.0, "max_open_trades": 1,
               "leverage_tiers": {"GAP/USDT:USDT": TIERS}}
     markets = make_markets(list(data), price_tick=0.01, amount_step=0.001)
-    ft = run_freqtrade({k: v.copy() for k, v in data.items()}, config, markets, tmp_path)
-    for b in ("compiled", "numpy"):
-        _backend.set_backend(b, "backtest")
-        try:
-            ours = bt.backtest(data, {**BASE, **config, "markets": markets})
-        finally:
-            _backend.set_backend("compiled", "backtest")
-        _assert_same_trades(ours, ft)
+    ft = _freqtrade_and_ours_agree(data, config, markets, tmp_path)
     assert ft["exit_reason"].tolist() == ["liquidation", "liquidation"]
     assert ft["close_rate"].tolist() == [196.0, 3.0]
