@@ -14,7 +14,7 @@ import numpy as np
 
 from . import _backend
 from ._inputs import as_float_array, as_float_param, as_int_array, as_int_param, same_length
-from .metrics import _col
+from ._pandas import col as _col
 
 EXIT_REASONS = {0: None, 1: "roi", 2: "stop_loss"}
 

@@ -29,6 +29,7 @@ import pandas as pd
 from pandas.core.sorting import nargsort
 
 from . import _backend
+from . import _pandas as _pd
 from ._inputs import as_float_array, as_float_param
 
 #: public function -> the Freqtrade function it reproduces
@@ -70,46 +71,14 @@ def _fam():
     return _family
 
 
-def _col(frame, name):
-    """``frame[name]``'s values (ndarray or pandas array) without building a Series.
-
-    Column lookup through ``frame[name]`` costs tens of microseconds; reading the block
-    directly costs about one. Anything unusual (duplicate or missing names, not a
-    DataFrame) goes through ``frame[name]``, with its errors.
-    """
-    try:
-        loc = frame.columns.get_loc(name)
-        if type(loc) is int:
-            return frame._mgr.iget_values(loc)
-    except Exception:  # noqa: BLE001 - frame[name] below raises pandas' own error
-        pass
-    column = frame[name]
-    return column if isinstance(column, pd.DataFrame) else column.array
-
-
-#: column name -> (the column Index last seen, its position there). An Index is immutable
-#: and the entry keeps it alive, so the same Index object means the same position.
-_positions: dict = {}
+_col = _pd.col
 
 
 def _float_col(frame, name):
     """Column ``name`` as a C-contiguous float64 array (no copy for a float64 column)."""
-    try:  # the common case inline: a float64 column of a DataFrame, read from its block
-        columns = frame.columns
-        hit = _positions.get(name)
-        if hit is not None and hit[0] is columns:
-            loc = hit[1]
-        else:
-            loc = columns.get_loc(name)
-            if type(loc) is int:
-                _positions[name] = (columns, loc)
-        if type(loc) is int:
-            values = frame._mgr.iget_values(loc)
-            if (type(values) is np.ndarray and values.dtype == _F8
-                    and values.flags.c_contiguous):
-                return values
-    except Exception:  # noqa: BLE001 - _col below raises pandas' own error
-        pass
+    values = _pd.float_col(frame, name)
+    if values is not None:
+        return values
     values = _col(frame, name)
     if type(values) is np.ndarray:
         if values.dtype == _F8 and values.flags.c_contiguous:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _pandas as _pd
 from ._backend import family
 from ._inputs import as_float_array
 
@@ -92,44 +93,12 @@ def _cols(bars, *names):
     return out
 
 
-def _public_series(values, index, name=None):
-    return pd.Series(values, index=index, name=name, copy=False)
-
-
-def _series_factory():
-    """A Series from a fresh 1-D array and an index of its length. pandas' constructor
-    costs several times a short kernel, so its block manager is built directly when this
-    pandas has the internals that allows (checked once here); otherwise the public one."""
-    try:
-        from pandas.core.internals import SingleBlockManager
-
-        def fast(values, index, name=None):
-            out = pd.Series._from_mgr(SingleBlockManager.from_array(values, index),
-                                      axes=[index])
-            out.name = name
-            return out
-
-        for probe, name in ((np.arange(3.0), "x"), (np.array([True, False, True]), None)):
-            index = pd.RangeIndex(3)
-            got = fast(probe.copy(), index, name)
-            pd.testing.assert_series_equal(got, _public_series(probe.copy(), index, name),
-                                           check_exact=True)
-            if type(got) is not pd.Series:
-                return _public_series
-        return fast
-    except Exception:  # pragma: no cover - pandas without these internals
-        return _public_series
-
-
-_series = _series_factory()
+_series = _pd.series
 
 
 def _frame(index, names, *arrays):
     """A DataFrame of float64 columns ``names`` in one block."""
-    block = np.empty((len(arrays), len(index)))
-    for row, arr in zip(block, arrays):
-        row[:] = arr
-    return pd.DataFrame(block.T, index=index, columns=names, copy=False)
+    return _pd.frame(index, _pd.labels(*names), *arrays)
 
 
 def _mean_values(values, window, min_periods):

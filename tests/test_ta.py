@@ -251,6 +251,37 @@ def _tuple(x):
     return x if isinstance(x, tuple) else (x,)
 
 
+def test_series_fast_path_edges(backend):
+    """Float64 Series take the fast path; mixed, strided, named or non-float Series give
+    the same values, the first Series' index and fresh arrays (the inputs never change)."""
+    rng = np.random.default_rng(8)
+    close = 100 + np.cumsum(rng.normal(size=300))
+    high, low = close + 1, close - 1
+    index = pd.date_range("2024-01-01", periods=300, freq="5min", name="date")
+    expected = ta.ATR(high, low, close, 14)
+    ref = talib.ATR(pd.Series(high, index=index), pd.Series(low, index=index),
+                    pd.Series(close, index=index), 14)
+    variants = {
+        "series": [pd.Series(a, index=index, name="x") for a in (high, low, close)],
+        "mixed": [pd.Series(high, index=index), low, pd.Series(close)],
+        "strided": [pd.Series(np.repeat(a, 2)[::2], index=index) for a in (high, low, close)],
+        "float32": [pd.Series(a.astype(np.float32), index=index) for a in (high, low, close)],
+    }
+    for label, args in variants.items():
+        before = [a.copy() for a in args]
+        got = ta.ATR(*args, 14)
+        assert isinstance(got, pd.Series) and got.name is None, label
+        assert got.index.equals(index) and got.index.equals(ref.index), label
+        tol = 1e-5 if label == "float32" else 1e-12
+        np.testing.assert_allclose(got.to_numpy(), expected, rtol=tol, equal_nan=True)
+        got.iloc[20] = -1.0  # writing the result leaves the inputs alone
+        for a, b in zip(args, before):
+            np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    upper, middle, lower = ta.BBANDS(pd.Series(close, index=index), 20)
+    assert all(o.index.equals(index) for o in (upper, middle, lower))
+    assert not np.shares_memory(upper.to_numpy(), lower.to_numpy())
+
+
 @pytest.mark.parametrize("ind", FUNCS, ids=IDS)
 def test_dataframe_form_matches_talib_abstract(ind, backend, real_candles):
     frame = next(iter(real_candles.values())).iloc[:1500].copy()
@@ -259,10 +290,16 @@ def test_dataframe_form_matches_talib_abstract(ind, backend, real_candles):
     expected = getattr(talib.abstract, ind.name)(frame)
     if len(ind.outputs) == 1:
         assert isinstance(got, pd.Series) and got.index.equals(frame.index)
+        assert got.dtype == expected.dtype and got.name == expected.name
         assert_close(got.to_numpy(), expected.to_numpy(), what="frame form")
     else:
         assert isinstance(got, pd.DataFrame) and list(got.columns) == list(ind.outputs)
+        pd.testing.assert_index_equal(got.columns, expected.columns)
+        pd.testing.assert_index_equal(got.index, expected.index)
+        assert got.dtypes.equals(expected.dtypes)
         assert_close(got.to_numpy(), expected.to_numpy(), what="frame form")
+        got["extra"] = 1.0  # an ordinary frame: takes a column, the first one untouched
+        assert_close(got.iloc[:, 0].to_numpy(), expected.iloc[:, 0].to_numpy(), what="frame")
     if ind.params:  # positional and keyword parameters in the frame form
         p = ind.params[0]
         value = max(p.lo, 3)

@@ -96,8 +96,9 @@ def _qt_vsum(x, off, length, m, mean, sq):
                     d = x[i + off + j] - mean[i]
                     out[i] += d * d
             else:
+                xv = x[off + j:off + j + m]  # a view from 0 (see _common)
                 for i in range(m):
-                    out[i] += x[i + off + j]
+                    out[i] += xv[i]
         return out
     if length <= 128:
         acc = np.empty((8, m))
@@ -113,11 +114,13 @@ def _qt_vsum(x, off, length, m, mean, sq):
                         d = x[i + off + t + k] - mean[i]
                         row[i] += d * d
             else:
+                xv = x[off + k:off + k + m]
                 for i in range(m):
-                    row[i] = x[i + off + k]
+                    row[i] = xv[i]
                 for t in range(8, stop, 8):
+                    xv = x[off + t + k:off + t + k + m]
                     for i in range(m):
-                        row[i] += x[i + off + t + k]
+                        row[i] += xv[i]
         for i in range(m):
             out[i] = (((acc[0, i] + acc[1, i]) + (acc[2, i] + acc[3, i]))
                       + ((acc[4, i] + acc[5, i]) + (acc[6, i] + acc[7, i])))
@@ -127,8 +130,9 @@ def _qt_vsum(x, off, length, m, mean, sq):
                     d = x[i + off + j] - mean[i]
                     out[i] += d * d
             else:
+                xv = x[off + j:off + j + m]
                 for i in range(m):
-                    out[i] += x[i + off + j]
+                    out[i] += xv[i]
         return out
     for i in range(m):  # long windows: numpy's halving, window by window
         if sq:
@@ -390,18 +394,22 @@ def qt_crossed(series1, series2, direction):
     one bar earlier), below (-1), either (0). Comparisons with NaN are false."""
     n = series1.shape[0]
     out = np.zeros(n, dtype=np.uint8)
-    for i in range(1, n):
-        a = series1[i]
-        b = series2[i]
-        pa = series1[i - 1]
-        pb = series2[i - 1]
-        hit = False
-        if direction >= 0 and a > b and pa <= pb:
-            hit = True
-        if direction <= 0 and a < b and pa >= pb:
-            hit = True
-        if hit:
-            out[i] = 1
+    if n < 2:
+        return out
+    a = series1[1:]
+    b = series2[1:]
+    pa = series1[:-1]
+    pb = series2[:-1]
+    o = out[1:]
+    if direction > 0:
+        for j in range(n - 1):
+            o[j] = (a[j] > b[j]) & (pa[j] <= pb[j])
+    elif direction < 0:
+        for j in range(n - 1):
+            o[j] = (a[j] < b[j]) & (pa[j] >= pb[j])
+    else:
+        for j in range(n - 1):
+            o[j] = ((a[j] > b[j]) & (pa[j] <= pb[j])) | ((a[j] < b[j]) & (pa[j] >= pb[j]))
     return out
 
 
@@ -438,34 +446,40 @@ def _qt_minmax(real, window, min_periods, is_max):
     pre = np.empty(n)
     suf = np.empty(n)
     for b0 in range(0, n, window):
-        b1 = min(b0 + window, n)
+        m = min(window, n - b0)
+        vb = vals[b0:b0 + m]
+        pb = pre[b0:b0 + m]
+        sb = suf[b0:b0 + m]
         best = -np.inf
-        for i in range(b0, b1):
-            v = vals[i]
+        for j in range(m):
+            v = vb[j]
             if v >= best:
                 best = v
-            pre[i] = best
+            pb[j] = best
         best = -np.inf
-        for i in range(b1 - 1, b0 - 1, -1):
-            v = vals[i]
+        for j in range(m - 1, -1, -1):
+            v = vb[j]
             if v > best:
                 best = v
-            suf[i] = best
-    for i in range(n):
-        lo = i - window + 1
-        if lo < 0:
-            lo = 0
-        nobs = count[i + 1] - count[lo]
-        if nobs > 0 and nobs >= min_periods:
-            later = pre[i]
-            earlier = suf[lo]
-            if lo % window == 0 or later >= earlier:
-                best = later
-            else:
-                best = earlier
-            out[i] = sign * best
-        else:
-            out[i] = NAN
+            sb[j] = best
+    min_periods = max(min_periods, 1)
+    for i in range(min(window, n)):  # windows from row 0: the first block's prefix
+        out[i] = sign * pre[i] if count[i + 1] >= min_periods else NAN
+    if n > window:  # window [i - window + 1, i] = suffix of one block + prefix of the next
+        o = out[window:]
+        later = pre[window:]
+        earlier = suf[1:]
+        hi = count[window + 1:]
+        lo = count[1:]
+        r = 1 % window  # (i - window + 1) % window, kept without a division
+        for j in range(n - window):
+            a = later[j]
+            b = earlier[j]
+            best = a if (r == 0 or a >= b) else b
+            o[j] = sign * best if hi[j] - lo[j] >= min_periods else NAN
+            r += 1
+            if r == window:
+                r = 0
     return out
 
 
