@@ -371,8 +371,11 @@ def bollinger_bands(series, window=20, stds=2):
     values = _values(series) if isinstance(series, pd.Series) else None
     if values is not None and _number(stds):
         window = _window(window)
-        ma = _mean_values(values, window, 1)
-        std = _std_values(values, window, 1)
+        if window == 1 and len(values) > 1:  # technical's numpy full-window path
+            ma = _mean_values(values, window, 1)
+            std = _std_values(values, window, 1)
+        else:  # pandas' rolling mean and std, one pass
+            ma, std = _call("qt_rolling_mean_std", values, window, 1, 1)
         return _frame(series.index, ["upper", "mid", "lower"],
                       ma + std * stds, ma, ma - std * stds)
     ma = rolling_mean(series, window=window, min_periods=1)

@@ -135,6 +135,8 @@ _EXACT_CASES = {
     "macd": lambda m, df, c: m.macd(c, 12, 26, 9),
     "bollinger_bands": lambda m, df, c: m.bollinger_bands(c, 20, 2),
     "bollinger_bands_w1": lambda m, df, c: m.bollinger_bands(c, 1, 2.5),
+    "bollinger_bands_w2": lambda m, df, c: m.bollinger_bands(c, 2, 1.5),
+    "bollinger_bands_long": lambda m, df, c: m.bollinger_bands(c, 2000, 2),
     "weighted_bollinger_bands": lambda m, df, c: m.weighted_bollinger_bands(c, 20, 2),
     "keltner_channel": lambda m, df, c: m.keltner_channel(df, 20, 1.5),
     "roc": lambda m, df, c: m.roc(c),

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-__all__ = ["qt_true_range", "qt_window_stat", "qt_rolling", "qt_rsi",
+__all__ = ["qt_true_range", "qt_window_stat", "qt_rolling", "qt_rolling_mean_std", "qt_rsi",
            "qt_ha_open", "qt_typical_price", "qt_mid_price", "qt_crossed",
            "qt_rolling_minmax", "qt_ewm_mean", "qt_rolling_sum", "qt_rolling_vwap", "qt_roc",
            "qt_returns", "qt_pvt", "qt_chop_ratio", "qt_stoch", "qt_window_mean_std"]
@@ -33,6 +33,11 @@ def qt_rolling(real, window, min_periods, ddof):
     rolling = pd.Series(real).rolling(window, min_periods=min_periods)
     result = rolling.mean() if ddof < 0 else rolling.std(ddof=ddof)
     return result.to_numpy(dtype=np.float64)
+
+
+def qt_rolling_mean_std(real, window, min_periods, ddof):
+    return (qt_rolling(real, window, min_periods, -1),
+            qt_rolling(real, window, min_periods, ddof))
 
 
 def qt_rsi(real, window):

@@ -203,108 +203,118 @@ def _qt_add_var(val, nobs, mean_x, ssqdm, comp, unstable):
     return nobs, mean_x, ssqdm, comp, unstable
 
 
-@helper
-def _qt_rolling_std(real, window, min_periods, ddof):
-    n = real.shape[0]
-    out = np.empty(n)
-    if min_periods < 1:
-        min_periods = 1
-    nobs = 0.0
-    mean_x = 0.0
-    ssqdm = 0.0
-    comp_add = 0.0
-    comp_rem = 0.0
-    unstable = False
-    for i in range(n):
-        s = max(i - window + 1, 0)
-        recompute = i == 0 or window <= 1
-        if not recompute and i >= window:  # remove the value that left the window
-            val = _qt_prep(real[i - window])
-            if val == val:
-                nobs -= 1.0
-                if nobs:
-                    prev_m2 = ssqdm
-                    prev_mean = mean_x - comp_rem
-                    y = val - comp_rem
-                    t = y - mean_x
-                    comp_rem = t + mean_x - y
-                    mean_x = mean_x - t / nobs
-                    ssqdm = ssqdm - (val - prev_mean) * (val - mean_x)
-                    if prev_m2 * INV_COND_TOL > ssqdm:
-                        unstable = True
+def _make_rolling(want_mean, want_std):
+    """pandas' rolling mean and/or std (``ddof``) in one loop, compiled once per constant
+    pair of flags; returns ``(mean, std)`` (an unwanted one is the other array). The two
+    running states are independent, so one pass gives each bit for bit what its own pass
+    gives, with the two dependency chains overlapping."""
+
+    def run(real, window, min_periods, ddof):
+        n = real.shape[0]
+        mean_out = np.empty(n)
+        std_out = np.empty(n) if want_std and want_mean else mean_out
+        # mean: pandas' roll_mean (Kahan sum, sign counts, run of one repeated value)
+        m_nobs = 0
+        neg_ct = 0
+        same = 0
+        sum_x = 0.0
+        m_add = 0.0
+        m_rem = 0.0
+        prev_value = _qt_prep(real[0]) if n > 0 else 0.0
+        # std: pandas' roll_var (Welford with compensation, recompute after cancellation)
+        s_minp = max(min_periods, 1)
+        nobs = 0.0
+        mean_x = 0.0
+        ssqdm = 0.0
+        comp_add = 0.0
+        comp_rem = 0.0
+        unstable = False
+        for i in range(n):
+            val = _qt_prep(real[i])
+            if i >= window:  # remove the value that left the window
+                old = _qt_prep(real[i - window])
+                if want_mean and old == old:
+                    m_nobs -= 1
+                    y = -old - m_rem
+                    t = sum_x + y
+                    m_rem = t - sum_x - y
+                    sum_x = t
+                    if np.signbit(old):
+                        neg_ct -= 1
+                if want_std and window > 1 and old == old:
+                    nobs -= 1.0
+                    if nobs:
+                        prev_m2 = ssqdm
+                        prev_mean = mean_x - comp_rem
+                        y = old - comp_rem
+                        t = y - mean_x
+                        comp_rem = t + mean_x - y
+                        mean_x = mean_x - t / nobs
+                        ssqdm = ssqdm - (old - prev_mean) * (old - mean_x)
+                        if prev_m2 * INV_COND_TOL > ssqdm:
+                            unstable = True
+                    else:
+                        mean_x = 0.0
+                        ssqdm = 0.0
+                        unstable = False
+            if want_mean:
+                if val == val:
+                    m_nobs += 1
+                    y = val - m_add
+                    t = sum_x + y
+                    m_add = t - sum_x - y
+                    sum_x = t
+                    if np.signbit(val):
+                        neg_ct += 1
+                    if val == prev_value:
+                        same += 1
+                    else:
+                        same = 1
+                    prev_value = val
+                if m_nobs >= min_periods and m_nobs > 0:
+                    result = sum_x / m_nobs
+                    if same >= m_nobs:
+                        result = prev_value
+                    elif neg_ct == 0 and result < 0.0:
+                        result = 0.0
+                    elif neg_ct == m_nobs and result > 0.0:
+                        result = 0.0
+                    mean_out[i] = result
                 else:
+                    mean_out[i] = NAN
+            if want_std:
+                recompute = i == 0 or window <= 1
+                if not recompute:
+                    nobs, mean_x, ssqdm, comp_add, unstable = _qt_add_var(
+                        val, nobs, mean_x, ssqdm, comp_add, unstable)
+                if recompute or unstable:
+                    nobs = 0.0
                     mean_x = 0.0
                     ssqdm = 0.0
+                    comp_add = 0.0
+                    comp_rem = 0.0
+                    for j in range(max(i - window + 1, 0), i + 1):
+                        nobs, mean_x, ssqdm, comp_add, unstable = _qt_add_var(
+                            _qt_prep(real[j]), nobs, mean_x, ssqdm, comp_add, unstable)
                     unstable = False
-        if not recompute:
-            nobs, mean_x, ssqdm, comp_add, unstable = _qt_add_var(
-                _qt_prep(real[i]), nobs, mean_x, ssqdm, comp_add, unstable)
-        if recompute or unstable:
-            nobs = 0.0
-            mean_x = 0.0
-            ssqdm = 0.0
-            comp_add = 0.0
-            comp_rem = 0.0
-            for j in range(s, i + 1):
-                nobs, mean_x, ssqdm, comp_add, unstable = _qt_add_var(
-                    _qt_prep(real[j]), nobs, mean_x, ssqdm, comp_add, unstable)
-            unstable = False
-        if nobs >= min_periods and nobs > ddof:
-            var = ssqdm / (nobs - ddof)
-            out[i] = np.sqrt(var) if var > 0.0 else 0.0
-        else:
-            out[i] = NAN
-    return out
+                if nobs >= s_minp and nobs > ddof:
+                    var = ssqdm / (nobs - ddof)
+                    std_out[i] = np.sqrt(var) if var > 0.0 else 0.0
+                else:
+                    std_out[i] = NAN
+        return mean_out, std_out
+
+    return helper(run)
+
+
+_qt_rolling_mean_only = _make_rolling(True, False)
+_qt_rolling_std_only = _make_rolling(False, True)
+_qt_rolling_mean_std = _make_rolling(True, True)
 
 
 @helper
 def _qt_rolling_mean(real, window, min_periods):
-    n = real.shape[0]
-    out = np.empty(n)
-    nobs = 0
-    neg_ct = 0
-    same = 0
-    sum_x = 0.0
-    comp_add = 0.0
-    comp_rem = 0.0
-    prev_value = _qt_prep(real[0]) if n > 0 else 0.0
-    for i in range(n):
-        if i >= window:  # remove the value that left the window
-            val = _qt_prep(real[i - window])
-            if val == val:
-                nobs -= 1
-                y = -val - comp_rem
-                t = sum_x + y
-                comp_rem = t - sum_x - y
-                sum_x = t
-                if np.signbit(val):
-                    neg_ct -= 1
-        val = _qt_prep(real[i])
-        if val == val:
-            nobs += 1
-            y = val - comp_add
-            t = sum_x + y
-            comp_add = t - sum_x - y
-            sum_x = t
-            if np.signbit(val):
-                neg_ct += 1
-            if val == prev_value:
-                same += 1
-            else:
-                same = 1
-            prev_value = val
-        if nobs >= min_periods and nobs > 0:
-            result = sum_x / nobs
-            if same >= nobs:
-                result = prev_value
-            elif neg_ct == 0 and result < 0.0:
-                result = 0.0
-            elif neg_ct == nobs and result > 0.0:
-                result = 0.0
-            out[i] = result
-        else:
-            out[i] = NAN
-    return out
+    return _qt_rolling_mean_only(real, window, min_periods, 0)[0]
 
 
 @export("f8[::1](f8[::1], i8, i8, i8)")
@@ -317,8 +327,15 @@ def qt_rolling(real, window, min_periods, ddof):
     negative variance as 0 (std). NaN and +-inf are skipped.
     """
     if ddof < 0:
-        return _qt_rolling_mean(real, window, min_periods)
-    return _qt_rolling_std(real, window, min_periods, ddof)
+        return _qt_rolling_mean_only(real, window, min_periods, 0)[0]
+    return _qt_rolling_std_only(real, window, min_periods, ddof)[1]
+
+
+@export("UniTuple(f8[::1], 2)(f8[::1], i8, i8, i8)")
+def qt_rolling_mean_std(real, window, min_periods, ddof):
+    """``(rolling mean, rolling std(ddof))`` as :func:`qt_rolling` gives them, from one
+    pass (bollinger_bands)."""
+    return _qt_rolling_mean_std(real, window, min_periods, ddof)
 
 
 @export("f8[::1](f8[::1], i8)")
