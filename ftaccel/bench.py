@@ -41,13 +41,21 @@ def trades(n: int = 1_000, seed: int = 7) -> pd.DataFrame:
                          "profit_ratio": ratio, "profit_abs": ratio * 100.0})
 
 
-def _best(func, repeat: int) -> float:
+def _best(func, repeat: int, min_time: float = 0.05) -> float:
+    """Best time of ``func()`` over ``repeat`` calls, or more for a short call: until
+    ``min_time`` seconds were spent (at most ``50 * repeat`` calls), so that one context
+    switch cannot decide a sub-millisecond figure."""
     func()  # warm caches (and the JIT, if that backend is on)
     best = float("inf")
-    for _ in range(repeat):
+    spent = 0.0
+    calls = 0
+    while calls < repeat or (spent < min_time and calls < 50 * repeat):
         t0 = time.perf_counter()
         func()
-        best = min(best, time.perf_counter() - t0)
+        took = time.perf_counter() - t0
+        best = min(best, took)
+        spent += took
+        calls += 1
     return best
 
 
