@@ -64,12 +64,12 @@ FMA_KERNELS = (
     # exponential recurrences and what is built on them, Wilder's ATR, SAR, regressions
     "ema", "dema", "tema", "kama", "t3", "ma", "macd", "macdfix", "macdext", "apo", "ppo",
     "trix", "adosc",
-    "atr", "sar", "linearreg", "tsf", "linearreg_intercept",
+    "atr", "natr", "sar", "linearreg", "tsf", "linearreg_intercept",
 )
 # RSI and CMO would gain about 23 % too, but TA-Lib has no FMA build of them: on FMA CPUs
 # they would differ from TA-Lib in the last bits where the portable kernels are
 # bit-identical (RSI is the indicator strategies threshold most often).
-# Measured and left out: BBANDS, STDDEV, VAR, NATR, ADX, CCI, STOCH, STOCHRSI and the
+# Measured and left out: BBANDS, STDDEV, VAR, ADX, CCI, STOCH, STOCHRSI and the
 # Hilbert transforms (no gain); CORREL, BETA (contraction in a cancelling difference of
 # running sums: 1e-7 relative off TA-Lib on near-singular windows), LINEARREG_SLOPE and
 # _ANGLE (a flat window gives 1e-13 instead of TA-Lib's exact 0).

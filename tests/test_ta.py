@@ -380,3 +380,14 @@ def test_macd_signalperiod_1_is_the_macd_line(backend_name):
             np.testing.assert_array_equal(got[2], want[2])
     finally:
         _backend.set_backend("compiled", "indicators")
+
+
+@pytest.mark.parametrize("period", [2, 14, 30])
+def test_willr_bit_identical_to_talib(backend, real_candles, period):
+    """WILLR divides in TA-Lib 0.8's order, ``(hh - close) / range * -100``: every value
+    equals TA-Lib's to the last bit (compiled and fallback)."""
+    assert real_candles
+    for pair, frame in real_candles.items():
+        h, lo, c = (frame[k].to_numpy(np.float64) for k in ("high", "low", "close"))
+        assert np.array_equal(ta.WILLR(h, lo, c, period), talib.WILLR(h, lo, c, period),
+                              equal_nan=True), (pair, period)

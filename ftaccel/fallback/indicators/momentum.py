@@ -289,7 +289,7 @@ def willr(high, low, close, start, timeperiod):
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         rng = hi - lo
         zero = np.abs(rng) <= 1e-14 * (np.abs(hi) + np.abs(lo))
-        v = (hi - close[first:]) / (np.where(zero, 1.0, rng) / -100.0)
+        v = ((hi - close[first:]) / np.where(zero, 1.0, rng)) * -100.0
         out[first:] = np.where(zero, 0.0, np.clip(v, -100.0, 0.0))
     return out
 

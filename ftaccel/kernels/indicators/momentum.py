@@ -497,7 +497,7 @@ def willr(high, low, close, start, timeperiod):
             hi = hh[m]
             lo = ll[m]
             rng = hi - lo
-            v = (hi - c[m]) / (rng / -100.0)
+            v = ((hi - c[m]) / rng) * -100.0  # TA-Lib 0.8's order, to the last bit
             v = 0.0 if v > 0.0 else v
             v = -100.0 if v < -100.0 else v
             o[m] = 0.0 if abs(rng) <= 1e-14 * (abs(hi) + abs(lo)) else v

@@ -51,46 +51,37 @@ def _make_atr(normalize):
         for i in range(start + 1, first + 1):
             total += _vo_tr(high[i], low[i], close[i - 1])
         prev = total / timeperiod
-        # Wilder: prev = (prev * (p - 1) + tr) / p, as prev * keep + tr * inv, advanced two
-        # rows per step (prev * keep^2 + (a0 * keep + a1)) so the loop-carried chain is one
-        # multiply-add per two rows; the smoothing is contractive, so the regrouping stays
-        # within a few ulps of TA-Lib's sequence (it does not accumulate)
-        inv = 1.0 / timeperiod
-        keep = (timeperiod - 1.0) * inv
-        keep2 = keep * keep
+        # Wilder: TA-Lib 0.8's one statement, wAlpha derived from wBeta. Written with the
+        # beta term first: where multiply-adds are contracted (the FMA module) it becomes
+        # fma(beta, prev, alpha * tr), which is what TA-Lib's FMA build computes.
+        beta = (timeperiod - 1.0) / timeperiod
+        alpha = 1.0 - beta
         h = high[first + 1:]
         lo = low[first + 1:]
         cy = close[first:n - 1]
         o = out[first + 1:]
-        c = close[first:]  # c[j + 1] is the close of o[j]'s row
-        m = o.shape[0]
-        if normalize:
-            r = (prev / c[0]) * 100.0
-            out[first] = r if c[0] != 0.0 else 0.0
-        else:
+        c = close[first + 1:]  # the close of o[j]'s row
+        if not normalize:
             out[first] = prev
-        j = 0
-        while j + 1 < m:
-            a0 = _vo_tr(h[j], lo[j], cy[j]) * inv
-            a1 = _vo_tr(h[j + 1], lo[j + 1], cy[j + 1]) * inv
-            p0 = prev * keep + a0
-            prev = prev * keep2 + (a0 * keep + a1)
-            if normalize:  # a zero close gives 0 (selected after the division)
-                r = (p0 / c[j + 1]) * 100.0
-                o[j] = r if c[j + 1] != 0.0 else 0.0
-                r = (prev / c[j + 2]) * 100.0
-                o[j + 1] = r if c[j + 2] != 0.0 else 0.0
-            else:
-                o[j] = p0
-                o[j + 1] = prev
-            j += 2
-        if j < m:
-            prev = prev * keep + _vo_tr(h[j], lo[j], cy[j]) * inv
-            if normalize:
-                r = (prev / c[j + 1]) * 100.0
-                o[j] = r if c[j + 1] != 0.0 else 0.0
-            else:
+            for j in range(o.shape[0]):
+                prev = beta * prev + alpha * _vo_tr(h[j], lo[j], cy[j])
                 o[j] = prev
+            return out
+        # NATR: the recurrence fills a block of ATR values, then one branch-free pass (it
+        # vectorises) divides the block by its closes; a zero close gives 0
+        r = (prev / close[first]) * 100.0
+        out[first] = r if close[first] != 0.0 else 0.0
+        m = o.shape[0]
+        for b0 in range(0, m, 4096):
+            b1 = min(b0 + 4096, m)
+            for j in range(b0, b1):
+                prev = beta * prev + alpha * _vo_tr(h[j], lo[j], cy[j])
+                o[j] = prev
+            ob = o[b0:b1]
+            cb = c[b0:b1]
+            for k in range(b1 - b0):
+                r = (ob[k] / cb[k]) * 100.0
+                ob[k] = r if cb[k] != 0.0 else 0.0
         return out
 
     return helper(run)
