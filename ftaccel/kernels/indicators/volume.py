@@ -1,5 +1,7 @@
 """Volume indicators (OBV, AD, ADOSC), TA-Lib compatible."""
 
+import numpy as np
+
 from .. import export
 from ._common import nan_head
 
@@ -59,6 +61,11 @@ def adosc(high, low, close, volume, start, fastperiod, slowperiod):
     (k = 2/(period+1)) seeded with the first AD value. Lookback
     ``max(fastperiod, slowperiod) - 1``; a NaN contribution to AD (a NaN close or volume
     where high > low) poisons the rest."""
+    # TA-Lib's FMA build fuses each EMA step into fma(1 - k, ema, k * ad) (written in that
+    # order, the FMA module contracts it the same way) but adds each row's money-flow
+    # volume to AD unfused: the volumes are computed a block at a time (a pass that
+    # vectorises) and added from memory, where nothing can fuse them. A row that adds
+    # nothing adds -0.0, the exact identity.
     n = high.shape[0]
     first = start + max(fastperiod, slowperiod) - 1
     out = nan_head(n, first)
@@ -68,32 +75,32 @@ def adosc(high, low, close, volume, start, fastperiod, slowperiod):
     sk = 2.0 / (slowperiod + 1)
     fk1 = 1.0 - fk
     sk1 = 1.0 - sk
+    flow = np.empty(min(n - start, 1024))
     acc = 0.0
-    t = high[start] - low[start]
-    if t > 0.0:
-        acc += (((close[start] - low[start]) - (high[start] - close[start])) / t) * volume[start]
-    fast = acc
-    slow = acc
-    for i in range(start + 1, first):
-        t = high[i] - low[i]
-        if t > 0.0:
-            acc += (((close[i] - low[i]) - (high[i] - close[i])) / t) * volume[i]
-        fast = (fk * acc) + (fk1 * fast)
-        slow = (sk * acc) + (sk1 * slow)
-    # first > start: both periods are at least 2
-    h = high[first:]
-    lo = low[first:]
-    c = close[first:]
-    vol = volume[first:]
-    o = out[first:]
-    for j in range(o.shape[0]):
-        hj = h[j]
-        lj = lo[j]
-        cj = c[j]
-        t = hj - lj
-        if t > 0.0:
-            acc += (((cj - lj) - (hj - cj)) / t) * vol[j]
-        fast = (fk * acc) + (fk1 * fast)
-        slow = (sk * acc) + (sk1 * slow)
-        o[j] = fast - slow
+    fast = 0.0
+    slow = 0.0
+    for b0 in range(start, n, 1024):
+        m = min(1024, n - b0)
+        h = high[b0:b0 + m]
+        lo = low[b0:b0 + m]
+        c = close[b0:b0 + m]
+        vol = volume[b0:b0 + m]
+        for j in range(m):
+            t = h[j] - lo[j]
+            q = (((c[j] - lo[j]) - (h[j] - c[j])) / t) * vol[j]
+            flow[j] = q if t > 0.0 else -0.0
+        o = out[b0:b0 + m]
+        j0 = 0
+        if b0 == start:  # the first AD value seeds both averages
+            acc += flow[0]
+            fast = acc
+            slow = acc
+            j0 = 1
+        for j in range(j0, m):
+            acc += flow[j]
+            fast = (fk1 * fast) + (fk * acc)
+            slow = (sk1 * slow) + (sk * acc)
+            o[j] = fast - slow
+    for i in range(start, min(first, n)):  # the priming rows
+        out[i] = np.nan
     return out
