@@ -206,6 +206,19 @@ class Family:
             self._record_failure(kernel, exc)
             return getattr(self.fallback, kernel)(*args)
 
+    def call_portable(self, kernel: str, *args):
+        """:meth:`call`, but on the portable compiled module even where the FMA module has
+        ``kernel`` (for arguments whose TA-Lib arithmetic is the unfused one)."""
+        if self.module is self._overlay and self._fma is not None:
+            try:
+                return getattr(self._compiled, kernel)(*args)
+            except Exception as exc:
+                if strict():
+                    raise
+                self._record_failure(kernel, exc)
+                return getattr(self.fallback, kernel)(*args)
+        return self.call(kernel, *args)
+
     def _record_failure(self, kernel: str, exc: Exception) -> None:
         with self._lock:
             count = self.failures.get(kernel, 0) + 1

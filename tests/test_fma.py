@@ -258,3 +258,31 @@ def test_wilder_oscillators_stay_bit_identical_to_talib(name, real_candles):
             ours = getattr(ta, name)(close, timeperiod=period)
             assert np.array_equal(ours, getattr(talib, name)(close, timeperiod=period),
                                   equal_nan=True), (name, pair, period)
+
+
+# MAMA (7), TEMA (4) and T3 (8) are left out: TA-Lib's FMA build fuses some of their
+# steps and not others, which neither module reproduces (within 1e-10 relative).
+MATYPE_CASES = [(name, m) for name in ("MA", "APO", "PPO", "MACDEXT") for m in range(14)
+                if m not in (4, 7, 8)]
+
+
+@pytest.mark.parametrize("name,matype", MATYPE_CASES)
+def test_ma_types_bit_identical_to_talib(name, matype, real_candles):
+    """With WMA, TEMA or Hull MA (ta.UNFUSED_MATYPES) the FMA module's MA/APO/PPO/MACDEXT
+    would round differently from TA-Lib's FMA build, which leaves those steps unfused;
+    those calls run the portable kernels. Every MA type but MAMA, TEMA and T3 then
+    equals TA-Lib to the last bit, in the function and DataFrame forms."""
+    assert ta.UNFUSED_MATYPES == {2, 4, 9}
+    assert real_candles
+    kwargs = {"MA": dict(timeperiod=30, matype=matype),
+              "APO": dict(fastperiod=12, slowperiod=26, matype=matype),
+              "PPO": dict(fastperiod=12, slowperiod=26, matype=matype),
+              "MACDEXT": dict(fastmatype=matype, slowmatype=matype, signalmatype=matype)}[name]
+    for pair, frame in list(real_candles.items())[:3]:
+        close = frame["close"].to_numpy(np.float64)
+        got = _tuple(getattr(ta, name)(close, **kwargs))
+        ref = _tuple(getattr(talib, name)(close, **kwargs))
+        by_frame = getattr(ta, name)(frame.reset_index(drop=True), **kwargs)
+        for g, r, f in zip(got, ref, np.asarray(by_frame).reshape(len(close), -1).T):
+            assert np.array_equal(g, r, equal_nan=True), (name, matype, pair)
+            assert np.array_equal(f, r, equal_nan=True), (name, matype, pair, "frame")

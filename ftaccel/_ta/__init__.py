@@ -8,6 +8,7 @@ tests, ``verify`` and ``bench`` iterate the rows.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -58,6 +59,11 @@ class Indicator:
     @property
     def reference(self) -> str:
         return f"talib.{self.name}"
+
+    @functools.cached_property
+    def matype_slots(self) -> frozenset[int]:
+        """Positions of the MA-type parameters among ``params``."""
+        return frozenset(i for i, p in enumerate(self.params) if p.name.endswith("matype"))
 
 
 def real(name, default, lo=-REAL_MAX, hi=REAL_MAX):
