@@ -132,11 +132,11 @@ def run(ind: Indicator, *args, **kwargs):
     return outputs[0] if len(outputs) == 1 else outputs
 
 
-# MA types whose steps TA-Lib's FMA build leaves unfused (WMA, TEMA, Hull MA): with one of
-# them, the kernels that also exist in the FMA module (MA, APO, PPO, MACDEXT) run their
-# portable build, whose results are TA-Lib's bit for bit (the FMA build's differ in the
-# last bits, which the difference of two averages in APO/PPO turns into ~1e-8 relative).
-UNFUSED_MATYPES = frozenset({2, 4, 9})
+# MA types whose steps TA-Lib's FMA build leaves unfused (WMA, Hull MA): with one of them,
+# the kernels that also exist in the FMA module (MA, APO, PPO, MACDEXT) run their portable
+# build, whose results are TA-Lib's bit for bit (the FMA build's differ in the last bits,
+# which the difference of two averages in APO/PPO turns into ~1e-8 relative).
+UNFUSED_MATYPES = frozenset({2, 9})
 
 
 def _unfused(ind: Indicator, values) -> bool:

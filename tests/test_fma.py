@@ -26,7 +26,8 @@ CPU_OK = (platform.machine().lower() in ("x86_64", "amd64")
 ROWS = [row for row in ta.FUNCTIONS if row.kernel in build_kernels.FMA_KERNELS]
 # Where our step order is TA-Lib's, its FMA build (selected on this CPU) and ours round
 # identically: the whole output is bit-for-bit equal (measured on generated candles).
-BIT_IDENTICAL = ("EMA", "DEMA", "KAMA", "APO", "PPO", "TRIX", "SAR", "ATR", "NATR", "ADOSC")
+BIT_IDENTICAL = ("EMA", "DEMA", "TEMA", "T3", "KAMA", "APO", "PPO", "TRIX", "SAR", "ATR",
+                 "NATR", "ADOSC")
 
 
 def run_python(code: str, **env) -> str:
@@ -260,19 +261,18 @@ def test_wilder_oscillators_stay_bit_identical_to_talib(name, real_candles):
                                   equal_nan=True), (name, pair, period)
 
 
-# MAMA (7), TEMA (4) and T3 (8) are left out: TA-Lib's FMA build fuses some of their
-# steps and not others, which neither module reproduces (within 1e-10 relative).
+# MAMA (7) is left out: ours is within 1e-15 relative of TA-Lib's, not bit-identical.
 MATYPE_CASES = [(name, m) for name in ("MA", "APO", "PPO", "MACDEXT") for m in range(14)
-                if m not in (4, 7, 8)]
+                if m != 7]
 
 
 @pytest.mark.parametrize("name,matype", MATYPE_CASES)
 def test_ma_types_bit_identical_to_talib(name, matype, real_candles):
-    """With WMA, TEMA or Hull MA (ta.UNFUSED_MATYPES) the FMA module's MA/APO/PPO/MACDEXT
+    """With a WMA or Hull MA (ta.UNFUSED_MATYPES) the FMA module's MA/APO/PPO/MACDEXT
     would round differently from TA-Lib's FMA build, which leaves those steps unfused;
-    those calls run the portable kernels. Every MA type but MAMA, TEMA and T3 then
-    equals TA-Lib to the last bit, in the function and DataFrame forms."""
-    assert ta.UNFUSED_MATYPES == {2, 4, 9}
+    those calls run the portable kernels. Every MA type but MAMA then equals TA-Lib to
+    the last bit, in the function and DataFrame forms."""
+    assert ta.UNFUSED_MATYPES == {2, 9}
     assert real_candles
     kwargs = {"MA": dict(timeperiod=30, matype=matype),
               "APO": dict(fastperiod=12, slowperiod=26, matype=matype),

@@ -107,12 +107,14 @@ def _ema_stack(real, start, timeperiod, depth):
         e2 = (e1 - e2) * k + e2
         total += e2
     e3 = total / timeperiod
-    out[last_seed] = 3.0 * e1 - 3.0 * e2 + e3
+    # TA-Lib's FMA build fuses the EMA steps but not this sum; ``+ 0.0`` keeps the two
+    # products finished values in the FMA module too (see _t3)
+    out[last_seed] = (3.0 * e1 + 0.0) - (3.0 * e2 + 0.0) + e3
     for j in range(o.shape[0]):
         e1 = (x[j] - e1) * k + e1
         e2 = (e1 - e2) * k + e2
         e3 = (e2 - e3) * k + e3
-        o[j] = 3.0 * e1 - 3.0 * e2 + e3
+        o[j] = (3.0 * e1 + 0.0) - (3.0 * e2 + 0.0) + e3
     return out
 
 
@@ -372,6 +374,11 @@ def _t3(real, start, timeperiod, vfactor):
         return out
     k = 2.0 / (timeperiod + 1.0)
     omk = 1.0 - k
+    # Written so that the FMA module rounds as TA-Lib's FMA build does: each step becomes
+    # fma(omk, e, k * x), and the output fma(c4, e3, fma(c3, e4, fma(c1, e6, c2 * e5))).
+    # Of a sum of two products LLVM fuses the one it likes; ``+ 0.0`` (not an identity
+    # for -0.0, so never removed) makes the other product a finished value, which leaves
+    # it one choice. The portable module computes the same numbers (signs of zero aside).
     today = start
     total = real[today]
     today += 1
@@ -381,42 +388,42 @@ def _t3(real, start, timeperiod, vfactor):
     e1 = total / timeperiod
     total = e1
     for _ in range(timeperiod - 1):
-        e1 = k * real[today] + omk * e1
+        e1 = omk * e1 + (k * real[today] + 0.0)
         today += 1
         total += e1
     e2 = total / timeperiod
     total = e2
     for _ in range(timeperiod - 1):
-        e1 = k * real[today] + omk * e1
+        e1 = omk * e1 + (k * real[today] + 0.0)
         today += 1
-        e2 = k * e1 + omk * e2
+        e2 = omk * e2 + (k * e1 + 0.0)
         total += e2
     e3 = total / timeperiod
     total = e3
     for _ in range(timeperiod - 1):
-        e1 = k * real[today] + omk * e1
+        e1 = omk * e1 + (k * real[today] + 0.0)
         today += 1
-        e2 = k * e1 + omk * e2
-        e3 = k * e2 + omk * e3
+        e2 = omk * e2 + (k * e1 + 0.0)
+        e3 = omk * e3 + (k * e2 + 0.0)
         total += e3
     e4 = total / timeperiod
     total = e4
     for _ in range(timeperiod - 1):
-        e1 = k * real[today] + omk * e1
+        e1 = omk * e1 + (k * real[today] + 0.0)
         today += 1
-        e2 = k * e1 + omk * e2
-        e3 = k * e2 + omk * e3
-        e4 = k * e3 + omk * e4
+        e2 = omk * e2 + (k * e1 + 0.0)
+        e3 = omk * e3 + (k * e2 + 0.0)
+        e4 = omk * e4 + (k * e3 + 0.0)
         total += e4
     e5 = total / timeperiod
     total = e5
     for _ in range(timeperiod - 2):
-        e1 = k * real[today] + omk * e1
+        e1 = omk * e1 + (k * real[today] + 0.0)
         today += 1
-        e2 = k * e1 + omk * e2
-        e3 = k * e2 + omk * e3
-        e4 = k * e3 + omk * e4
-        e5 = k * e4 + omk * e5
+        e2 = omk * e2 + (k * e1 + 0.0)
+        e3 = omk * e3 + (k * e2 + 0.0)
+        e4 = omk * e4 + (k * e3 + 0.0)
+        e5 = omk * e5 + (k * e4 + 0.0)
         total += e5
     v2 = vfactor * vfactor
     c1 = -(v2 * vfactor)
@@ -424,25 +431,25 @@ def _t3(real, start, timeperiod, vfactor):
     c3 = -6.0 * v2 - 3.0 * (vfactor - c1)
     c4 = 1.0 + 3.0 * vfactor - c1 + 3.0 * v2
     # the last priming step also produces the first output
-    e1 = k * real[today] + omk * e1
+    e1 = omk * e1 + (k * real[today] + 0.0)
     today += 1
-    e2 = k * e1 + omk * e2
-    e3 = k * e2 + omk * e3
-    e4 = k * e3 + omk * e4
-    e5 = k * e4 + omk * e5
+    e2 = omk * e2 + (k * e1 + 0.0)
+    e3 = omk * e3 + (k * e2 + 0.0)
+    e4 = omk * e4 + (k * e3 + 0.0)
+    e5 = omk * e5 + (k * e4 + 0.0)
     total += e5
     e6 = total / timeperiod
-    out[first] = c1 * e6 + c2 * e5 + c3 * e4 + c4 * e3
+    out[first] = c1 * e6 + (c2 * e5 + 0.0) + c3 * e4 + c4 * e3
     x = real[today:]
     o = out[today:]
     for j in range(o.shape[0]):
-        e1 = k * x[j] + omk * e1
-        e2 = k * e1 + omk * e2
-        e3 = k * e2 + omk * e3
-        e4 = k * e3 + omk * e4
-        e5 = k * e4 + omk * e5
-        e6 = k * e5 + omk * e6
-        o[j] = c1 * e6 + c2 * e5 + c3 * e4 + c4 * e3
+        e1 = omk * e1 + (k * x[j] + 0.0)
+        e2 = omk * e2 + (k * e1 + 0.0)
+        e3 = omk * e3 + (k * e2 + 0.0)
+        e4 = omk * e4 + (k * e3 + 0.0)
+        e5 = omk * e5 + (k * e4 + 0.0)
+        e6 = omk * e6 + (k * e5 + 0.0)
+        o[j] = c1 * e6 + (c2 * e5 + 0.0) + c3 * e4 + c4 * e3
     return out
 
 

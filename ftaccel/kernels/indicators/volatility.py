@@ -51,9 +51,9 @@ def _make_atr(normalize):
         for i in range(start + 1, first + 1):
             total += _vo_tr(high[i], low[i], close[i - 1])
         prev = total / timeperiod
-        # Wilder: TA-Lib 0.8's one statement, wAlpha derived from wBeta. Written with the
-        # beta term first: where multiply-adds are contracted (the FMA module) it becomes
-        # fma(beta, prev, alpha * tr), which is what TA-Lib's FMA build computes.
+        # Wilder: TA-Lib 0.8's one statement, wAlpha derived from wBeta, which its FMA
+        # build computes as fma(beta, prev, alpha * tr); ``+ 0.0`` makes alpha * tr a
+        # finished value, so the FMA module can only fuse the same product (see _t3).
         beta = (timeperiod - 1.0) / timeperiod
         alpha = 1.0 - beta
         h = high[first + 1:]
@@ -64,7 +64,7 @@ def _make_atr(normalize):
         if not normalize:
             out[first] = prev
             for j in range(o.shape[0]):
-                prev = beta * prev + alpha * _vo_tr(h[j], lo[j], cy[j])
+                prev = beta * prev + (alpha * _vo_tr(h[j], lo[j], cy[j]) + 0.0)
                 o[j] = prev
             return out
         # NATR: the recurrence fills a block of ATR values, then one branch-free pass (it
@@ -75,7 +75,7 @@ def _make_atr(normalize):
         for b0 in range(0, m, 4096):
             b1 = min(b0 + 4096, m)
             for j in range(b0, b1):
-                prev = beta * prev + alpha * _vo_tr(h[j], lo[j], cy[j])
+                prev = beta * prev + (alpha * _vo_tr(h[j], lo[j], cy[j]) + 0.0)
                 o[j] = prev
             ob = o[b0:b1]
             cb = c[b0:b1]

@@ -61,11 +61,11 @@ def adosc(high, low, close, volume, start, fastperiod, slowperiod):
     (k = 2/(period+1)) seeded with the first AD value. Lookback
     ``max(fastperiod, slowperiod) - 1``; a NaN contribution to AD (a NaN close or volume
     where high > low) poisons the rest."""
-    # TA-Lib's FMA build fuses each EMA step into fma(1 - k, ema, k * ad) (written in that
-    # order, the FMA module contracts it the same way) but adds each row's money-flow
-    # volume to AD unfused: the volumes are computed a block at a time (a pass that
-    # vectorises) and added from memory, where nothing can fuse them. A row that adds
-    # nothing adds -0.0, the exact identity.
+    # TA-Lib's FMA build fuses each EMA step into fma(1 - k, ema, k * ad) (the FMA module
+    # fuses the same product here; tests/test_fma.py checks every bit) but adds each
+    # row's money-flow volume to AD unfused: the volumes are computed a block at a time (a
+    # pass that vectorises) and added from memory, where nothing can fuse them. A row that
+    # adds nothing adds -0.0, the exact identity.
     n = high.shape[0]
     first = start + max(fastperiod, slowperiod) - 1
     out = nan_head(n, first)
