@@ -131,8 +131,9 @@ def series(values, index, name=None):
 
 def frame(index, columns, *arrays):
     """A DataFrame of float64 columns in one block (as ``np.column_stack``), ``columns``
-    an Index (see :func:`labels`) of ``len(arrays)`` names."""
-    return _builders()[1](index, columns, *arrays)
+    an Index (see :func:`labels`) of ``len(arrays)`` names. The frame gets its own view of
+    that Index, so renaming its columns' axis leaves every other frame alone."""
+    return _builders()[1](index, columns._view(), *arrays)
 
 
 @functools.cache

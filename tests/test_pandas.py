@@ -52,6 +52,11 @@ def test_labels_are_cached_and_immutable():
     assert _pandas.labels("x", "y") is _pandas.labels("x", "y")
     with pytest.raises(TypeError):
         _pandas.labels("x", "y")[0] = "z"
+    # frames share the labels' data, not the Index object: naming one axis names one
+    first = _pandas.frame(pd.RangeIndex(2), _pandas.labels("x", "y"), np.ones(2), np.ones(2))
+    first.columns.name = "renamed"
+    second = _pandas.frame(pd.RangeIndex(2), _pandas.labels("x", "y"), np.ones(2), np.ones(2))
+    assert second.columns.name is None and _pandas.labels("x", "y").name is None
 
 
 def test_column_reads():
