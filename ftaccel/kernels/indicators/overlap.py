@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import export, helper
 from ._common import nan_head
+from .statistic import _st_stddev, _st_stddev_sma
 
 NAN = np.nan
 
@@ -918,84 +919,6 @@ def ma(real, start, timeperiod, matype):
     return _ma(real, start, timeperiod, 0 if matype == 11 else matype)
 
 
-def _make_stddev(with_sma):
-    """Population standard deviation over ``timeperiod`` rows from ``start``, TA-Lib's
-    shifted-data running variance, re-anchored on cancellation and every 32 periods
-    (a re-anchored variance below 1e-12 of the mean squared deviation gives 0).
-
-    Compiled once per constant ``with_sma``: with it, the SMA of the same rows (SMA's own
-    running sum, so bit-identical to it) comes out of the same pass as TA-Lib's BBANDS
-    computes its middle band; returns ``(stddev, sma)`` (``(stddev, stddev)`` without)."""
-
-    def run(real, start, timeperiod):
-        n = real.shape[0]
-        lookback = timeperiod - 1
-        first = start + lookback
-        out = nan_head(n, first)
-        mid = nan_head(n, first) if with_sma else out
-        if first >= n:
-            return out, mid
-        inv = 1.0 / timeperiod
-        trailing = start
-        shift = real[trailing]
-        t1 = 0.0
-        t2 = 0.0
-        total = 0.0
-        for j in range(start, first):
-            d = real[j] - shift
-            t1 += d
-            t2 += d * d
-            if with_sma:
-                total += real[j]
-        reseed = 32 * timeperiod
-        x = real[first:]
-        old = real[start:]
-        o = out[first:]
-        om = mid[first:]
-        for i in range(o.shape[0]):
-            if with_sma:
-                total += x[i]
-                om[i] = total / timeperiod
-                total -= old[i]
-            d = x[i] - shift
-            t1 += d
-            t2 += d * d
-            m1 = t1 * inv
-            var = t2 * inv - m1 * m1
-            d = old[i] - shift
-            t1 -= d
-            d *= d
-            t2 -= d
-            reseed -= 1
-            if var < 0.000001 * (t2 * inv) or d > 1000000.0 * t2 or reseed <= 0:
-                reseed = 32 * timeperiod
-                win = old[i:i + timeperiod]
-                total2 = 0.0
-                for j in range(timeperiod):
-                    total2 += win[j]
-                shift = total2 * inv
-                t1 = 0.0
-                t2 = 0.0
-                for j in range(timeperiod):
-                    d = win[j] - shift
-                    t1 += d
-                    t2 += d * d
-                m1 = t1 * inv
-                var = t2 * inv - m1 * m1
-                if var < 1e-12 * (t2 * inv):
-                    var = 0.0
-                d = win[0] - shift
-                t1 -= d
-                d *= d
-                t2 -= d
-            o[i] = np.sqrt(var)
-        return out, mid
-
-    return helper(run)
-
-
-_stddev_only = _make_stddev(False)
-_stddev_sma = _make_stddev(True)
 
 
 @export("UniTuple(f8[::1], 3)(f8[::1], i8, i8, f8, f8, i8)")
@@ -1011,10 +934,10 @@ def bbands(real, start, timeperiod, nbdevup, nbdevdn, matype):
     first = start + lookback
     # the deviation array (NaN up to ``first`` like the bands) becomes the upper band
     if matype == 0:  # SMA: middle band and deviation from one pass, as TA-Lib
-        upper, middle = _stddev_sma(real, start, timeperiod)
+        upper, middle = _st_stddev_sma(real, start, timeperiod, 1.0)
     else:
         middle = _ma(real, start, timeperiod, matype)
-        upper = _stddev_only(real, first - (timeperiod - 1), timeperiod)[0]
+        upper = _st_stddev(real, first - (timeperiod - 1), timeperiod, 1.0)[0]
     lower = nan_head(n, first)
     for i in range(min(first, n)):
         middle[i] = NAN

@@ -14,9 +14,13 @@ from .. import export, helper
 from ._common import nan_head
 
 
-def _make_var(root):
+def _make_var(root, with_sma):
     """Variance (``root`` False) or ``sqrt(variance) * nbdev`` (True, STDDEV fused into the
-    same pass), compiled for one constant ``root``."""
+    same pass), compiled for one constant pair of flags; returns ``(values, sma)``.
+
+    With ``with_sma`` the SMA of the same rows (SMA's own running sum, so bit-identical to
+    it) comes out of the same pass, as TA-Lib's BBANDS computes its middle band; without,
+    ``sma`` is ``values`` itself."""
 
     def run(real, start, timeperiod, nbdev):
         # Shifted running sums: total1 = sum(x - shift), total2 = sum((x - shift)^2).
@@ -24,21 +28,30 @@ def _make_var(root):
         lookback = timeperiod - 1
         first = start + lookback
         out = nan_head(n, first)
+        mid = nan_head(n, first) if with_sma else out
         if first >= n:
-            return out
+            return out, mid
         inv = 1.0 / timeperiod
         shift = real[start]
         total1 = 0.0
         total2 = 0.0
+        total = 0.0
         for j in range(start, first):
             d = real[j] - shift
             total1 += d
             total2 += d * d
+            if with_sma:
+                total += real[j]
         bars = 32 * timeperiod
         x = real[first:]  # entering rows
         leaving = real[start:n - lookback]
         o = out[first:]
+        om = mid[first:]
         for j in range(o.shape[0]):
+            if with_sma:
+                total += x[j]
+                om[j] = total / timeperiod
+                total -= leaving[j]
             d = x[j] - shift
             total1 += d
             total2 += d * d
@@ -74,13 +87,14 @@ def _make_var(root):
                 o[j] = math.sqrt(variance) * nbdev
             else:
                 o[j] = variance
-        return out
+        return out, mid
 
     return helper(run)
 
 
-_st_var = _make_var(False)
-_st_stddev = _make_var(True)
+_st_var = _make_var(False, False)
+_st_stddev = _make_var(True, False)
+_st_stddev_sma = _make_var(True, True)  # BBANDS with an SMA middle band
 
 
 @export("f8[::1](f8[::1], i8, i8, f8)")
@@ -89,13 +103,13 @@ def var(real, start, timeperiod, nbdev):
 
     Lookback ``timeperiod - 1``. ``nbdev`` is accepted and ignored, as in TA-Lib.
     """
-    return _st_var(real, start, timeperiod, nbdev)
+    return _st_var(real, start, timeperiod, nbdev)[0]
 
 
 @export("f8[::1](f8[::1], i8, i8, f8)")
 def stddev(real, start, timeperiod, nbdev):
     """Population standard deviation times ``nbdev``. Lookback ``timeperiod - 1``."""
-    return _st_stddev(real, start, timeperiod, nbdev)
+    return _st_stddev(real, start, timeperiod, nbdev)[0]
 
 
 def _make_linreg(mode):
