@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 
 import numpy as np
 import pytest
+import util
 
 import ftaccel
 import ftaccel.ta as ta
@@ -21,12 +21,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run_python(code: str, **env) -> str:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("FTACCEL_BACKEND")}
-    full_env.update(env)
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                         text=True, env=full_env, cwd=ROOT, timeout=300)
-    assert out.returncode == 0, out.stderr
-    return out.stdout
+    """Environment variables choosing a backend are dropped, others kept."""
+    return util.run_python(code, drop="FTACCEL_BACKEND", **env)
 
 
 def test_info_reports_every_family():

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import os
 import platform
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
 import talib
+from util import run_python
 
 import build_kernels
 import ftaccel
@@ -28,15 +26,6 @@ ROWS = [row for row in ta.FUNCTIONS if row.kernel in build_kernels.FMA_KERNELS]
 # identically: the whole output is bit-for-bit equal (measured on generated candles).
 BIT_IDENTICAL = ("EMA", "DEMA", "TEMA", "T3", "KAMA", "APO", "PPO", "TRIX", "SAR", "ATR",
                  "NATR", "ADOSC")
-
-
-def run_python(code: str, **env) -> str:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("FTACCEL_")}
-    full_env.update(env)
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                         text=True, env=full_env, cwd=ROOT, timeout=300)
-    assert out.returncode == 0, out.stderr
-    return out.stdout
 
 
 def test_fma_list_and_features_are_consistent():

@@ -1,6 +1,13 @@
 """Comparison helpers for the tests."""
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def assert_same_nan(actual, expected, what=""):
@@ -24,3 +31,14 @@ def assert_close(actual, expected, rtol=1e-9, what="", scale=0.0):
         scale = max(np.max(np.abs(expected[finite])), scale)
         np.testing.assert_allclose(actual[finite], expected[finite], rtol=rtol,
                                    atol=rtol * scale, err_msg=what)
+
+
+def run_python(code: str, drop: str = "FTACCEL_", **env) -> str:
+    """Run ``code`` in a fresh interpreter from the checkout, with the environment minus
+    variables starting with ``drop`` plus ``env``; its stdout (it must exit 0)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    full_env.update(env)
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                         text=True, env=full_env, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
