@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from ._common import _nan_head, running_total
+from .statistic import stddev
 
 
 def sma(real, start, timeperiod):
@@ -519,61 +520,6 @@ def ma(real, start, timeperiod, matype):
     return _ma(real, start, timeperiod, 0 if matype == 11 else matype)
 
 
-def _stddev(real, start, timeperiod):
-    # TA-Lib's re-anchored running variance; its NaN/inf behaviour depends on when it
-    # re-anchors, so it is the same recurrence (a vectorised rolling variance would not
-    # reproduce which rows a NaN spoils).
-    n = real.shape[0]
-    lookback = timeperiod - 1
-    first = start + lookback
-    out = _nan_head(n, first)
-    if first >= n:
-        return out
-    x = real.tolist()
-    inv = 1.0 / timeperiod
-    trailing = start
-    shift = x[start]
-    t1 = t2 = 0.0
-    for j in range(start, first):
-        d = x[j] - shift
-        t1 += d
-        t2 += d * d
-    reseed = 32 * timeperiod
-    var_out = [0.0] * (n - first)
-    for i in range(first, n):
-        d = x[i] - shift
-        t1 += d
-        t2 += d * d
-        m1 = t1 * inv
-        var = t2 * inv - m1 * m1
-        d = x[trailing] - shift
-        t1 -= d
-        d *= d
-        t2 -= d
-        trailing += 1
-        reseed -= 1
-        if var < 0.000001 * (t2 * inv) or d > 1000000.0 * t2 or reseed <= 0:
-            reseed = 32 * timeperiod
-            window = x[i - lookback:i + 1]
-            shift = sum(window, 0.0) * inv
-            t1 = t2 = 0.0
-            for v in window:
-                d = v - shift
-                t1 += d
-                t2 += d * d
-            m1 = t1 * inv
-            var = t2 * inv - m1 * m1
-            if var < 1e-12 * (t2 * inv):
-                var = 0.0
-            d = window[0] - shift
-            t1 -= d
-            t2 -= d * d
-        var_out[i - first] = var
-    with np.errstate(invalid="ignore"):
-        out[first:] = np.sqrt(np.array(var_out))
-    return out
-
-
 def bbands(real, start, timeperiod, nbdevup, nbdevdn, matype):
     if matype == 11:
         matype = 0
@@ -581,7 +527,7 @@ def bbands(real, start, timeperiod, nbdevup, nbdevdn, matype):
     first = start + max(_lookback(timeperiod, matype), timeperiod - 1)
     middle = _ma(real, start, timeperiod, matype)
     middle[: min(first, n)] = np.nan
-    sd = _stddev(real, first - (timeperiod - 1), timeperiod)
+    sd = stddev(real, first - (timeperiod - 1), timeperiod, 1.0)  # STDDEV's recurrence
     with np.errstate(invalid="ignore", over="ignore"):
         if nbdevup == nbdevdn:
             width = sd * nbdevup
