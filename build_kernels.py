@@ -34,7 +34,10 @@ Build properties:
   nothing else: no reassociation, NaN/inf semantics kept). Each step ``(x - prev) * k +
   prev`` is then rounded once instead of twice, as in TA-Lib's own FMA build, which the
   installed TA-Lib selects at run time on such CPUs; results differ from the portable
-  module's by a few ulps at most.
+  module's by a few ulps at most. Kernel modules that set ``FMA_EXACT = True`` (the
+  Hilbert transforms, the LINEARREG family) are not contracted at all: they fuse exactly
+  where their source calls ``mul_add``, an exact ``llvm.fma`` in this module (see
+  :func:`fma_exact`), because there LLVM's choice of product to fuse is not TA-Lib's.
 """
 
 from __future__ import annotations
@@ -61,18 +64,20 @@ FAMILIES = ("indicators", "metrics", "backtest")
 # LLVM; both are checked at run time before the module is imported).
 FMA_FAMILY = "indicators"
 FMA_KERNELS = (
-    # exponential recurrences and what is built on them, Wilder's ATR, SAR, regressions
+    # exponential recurrences and what is built on them, Wilder's ATR, SAR
     "ema", "dema", "tema", "kama", "t3", "ma", "macd", "macdfix", "macdext", "apo", "ppo",
-    "trix", "adosc",
-    "atr", "natr", "sar", "linearreg", "tsf", "linearreg_intercept",
+    "trix", "adosc", "atr", "natr", "sar",
+    # fused exactly where TA-Lib's FMA build fuses (their modules set FMA_EXACT)
+    "linearreg", "tsf",
+    "ht_dcperiod", "ht_phasor", "ht_dcphase", "ht_sine", "ht_trendmode", "ht_trendline",
 )
 # RSI and CMO would gain about 23 % too, but TA-Lib has no FMA build of them: on FMA CPUs
 # they would differ from TA-Lib in the last bits where the portable kernels are
 # bit-identical (RSI is the indicator strategies threshold most often).
-# Measured and left out: BBANDS, STDDEV, VAR, ADX, CCI, STOCH, STOCHRSI and the
-# Hilbert transforms (no gain); CORREL, BETA (contraction in a cancelling difference of
-# running sums: 1e-7 relative off TA-Lib on near-singular windows), LINEARREG_SLOPE and
-# _ANGLE (a flat window gives 1e-13 instead of TA-Lib's exact 0).
+# Measured and left out: BBANDS, STDDEV, VAR, ADX, CCI, STOCH, STOCHRSI (no gain); CORREL,
+# BETA (contraction in a cancelling difference of running sums: 1e-7 relative off TA-Lib on
+# near-singular windows); LINEARREG_SLOPE, _ANGLE and _INTERCEPT (TA-Lib's FMA build fuses
+# nothing in them: the portable kernels are bit-identical to it).
 FMA_TARGET_CPU = "x86-64"
 FMA_LLVM_FEATURES = "+avx,+fma"
 FMA_MODULE = f"_aot_{FMA_FAMILY}_fma"
@@ -138,6 +143,18 @@ def _release_gil_in_exports() -> None:
                 self.fastmath = FastMathOptions({"contract"})
 
     pycc_compiler.Flags = GilFreeFlags
+
+    # One Flags object serves every export of a module: exports of FMA_EXACT modules get
+    # a copy without contraction.
+    compile_extra = pycc_compiler.compile_extra
+
+    def compile_export(typingctx, targetctx, func, args, return_type, flags, *a, **kw):
+        if _FMA_ACTIVE["on"] and fma_exact(func):
+            flags = flags.copy()
+            flags.fastmath = FastMathOptions(set())
+        return compile_extra(typingctx, targetctx, func, args, return_type, flags, *a, **kw)
+
+    pycc_compiler.compile_extra = compile_export
 
     aot_codegen = codegen.AOTCPUCodegen
     base_features = aot_codegen._customize_tm_features
@@ -208,6 +225,40 @@ def _family_modules(family: str):
     return modules
 
 
+def fma_exact(func) -> bool:
+    """Whether ``func``'s module asks for exact fusion (``FMA_EXACT = True``): in the FMA
+    module its code is compiled without contraction, and ``mul_add`` is one fused
+    multiply-add, so every rounding is the one its source names, whatever LLVM prefers."""
+    module = sys.modules.get(getattr(func, "__module__", None) or "")
+    return bool(getattr(module, "FMA_EXACT", False))
+
+
+def _exact_mul_add():
+    """``mul_add`` for the FMA module: ``llvm.fma.f64``, one rounding (a ``vfmadd`` with
+    the module's ``+fma``)."""
+    from llvmlite import ir
+    from numba import njit, types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def fused(typingctx, a, b, c):
+        sig = types.float64(types.float64, types.float64, types.float64)
+
+        def codegen(context, builder, signature, args):
+            f64 = ir.DoubleType()
+            fn = builder.module.declare_intrinsic(
+                "llvm.fma", [f64], ir.FunctionType(f64, [f64, f64, f64]))
+            return builder.call(fn, args)
+
+        return sig, codegen
+
+    @njit(nogil=True, error_model="numpy")
+    def mul_add(a, b, c):
+        return fused(a, b, c)
+
+    return mul_add
+
+
 def _contracting_copies(family: str, names) -> dict:
     """Copies of the exports ``names`` whose helpers are copies compiled with contraction.
 
@@ -215,8 +266,8 @@ def _contracting_copies(family: str, names) -> dict:
     module that calls it, so the FMA module cannot share the portable module's helpers.
     Every dispatcher of the family is copied (same code, a copy of its module's globals
     in which every dispatcher is replaced by its copy, closure cells likewise) with
-    ``fastmath={'contract'}`` added; the originals, and so the portable modules, are
-    untouched.
+    ``fastmath={'contract'}`` added (not in modules that set ``FMA_EXACT``: see
+    :func:`fma_exact`); the originals, and so the portable modules, are untouched.
     """
     from numba import njit
     from numba.core.dispatcher import Dispatcher
@@ -249,9 +300,12 @@ def _contracting_copies(family: str, names) -> dict:
 
     def clone(dispatcher):
         entry = clones.get(id(dispatcher))
+        if entry is None and dispatcher is kernels_pkg.mul_add:
+            entry = clones[id(dispatcher)] = (dispatcher, _exact_mul_add())
         if entry is None:
             options = dict(dispatcher.targetoptions)
-            options["fastmath"] = {"contract"}
+            # set either way: a helper's unset fastmath is inherited from its caller
+            options["fastmath"] = False if fma_exact(dispatcher.py_func) else {"contract"}
             options.pop("nopython", None)
             entry = clones[id(dispatcher)] = (
                 dispatcher, njit(**options)(copy_function(dispatcher.py_func)))

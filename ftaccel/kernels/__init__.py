@@ -45,6 +45,18 @@ def helper(func):
     return _njit(nogil=True, cache=False, error_model="numpy")(func)
 
 
+@helper
+def mul_add(a, b, c):
+    """``a * b + c``, written where TA-Lib's FMA build fuses a multiply-add.
+
+    Rounded twice (product, then sum) in the portable modules, as TA-Lib's C compiled
+    without FMA does; the FMA build replaces this helper with one exact fused multiply-add
+    in the kernels of modules that set ``FMA_EXACT = True`` (see ``build_kernels.py``),
+    whose other products and sums are never contracted.
+    """
+    return a * b + c
+
+
 def exports(family: str) -> dict[str, tuple[object, str]]:
     """Return ``{exported_name: (python_function, signature)}`` of a family, sorted by name.
 

@@ -15,7 +15,11 @@ import math
 
 import numpy as np
 
-from .. import export, helper
+from .. import export, helper, mul_add
+
+# The FMA module fuses exactly where ``mul_add`` is written, as TA-Lib's FMA build does,
+# and nowhere else (see ``build_kernels.fma_exact``).
+FMA_EXACT = True
 
 NAN = np.nan
 
@@ -166,7 +170,7 @@ def _make_ht(mode):
         even = (today - start) % 2 != 0  # flipped at the top of each bar
 
         while today < n:
-            adj = (0.075 * period) + 0.54
+            adj = mul_add(0.075, period, 0.54)
             v = real[today]
             wma_sub += v
             wma_sub -= trailing_value
@@ -202,8 +206,8 @@ def _make_ht(mode):
                 out1[today] = i1
                 out2[today] = q1
 
-            q2 = (0.2 * (q1 + ji)) + (0.8 * prev_q2)
-            i2 = (0.2 * (i1 - jq)) + (0.8 * prev_i2)
+            q2 = mul_add(0.2, q1 + ji, 0.8 * prev_q2)
+            i2 = mul_add(0.2, i1 - jq, 0.8 * prev_i2)
             if even:
                 hidx += 1
                 if hidx == 3:
@@ -214,8 +218,8 @@ def _make_ht(mode):
                 i1_even3 = i1_even2
                 i1_even2 = detrender
 
-            re = (0.2 * ((i2 * prev_i2) + (q2 * prev_q2))) + (0.8 * re)
-            im = (0.2 * ((i2 * prev_q2) - (q2 * prev_i2))) + (0.8 * im)
+            re = mul_add(0.8, re, 0.2 * mul_add(i2, prev_i2, q2 * prev_q2))
+            im = mul_add(0.8, im, 0.2 * ((i2 * prev_q2) - (q2 * prev_i2)))
             prev_q2 = q2
             prev_i2 = i2
             last_period = period
@@ -231,10 +235,10 @@ def _make_ht(mode):
                 period = 6.0
             elif period > 50:
                 period = 50.0
-            period = (0.2 * period) + (0.8 * last_period)
+            period = mul_add(0.2, period, 0.8 * last_period)
 
             if mode != PHASOR:
-                smooth_period = (0.33 * period) + (0.67 * smooth_period)
+                smooth_period = mul_add(0.67, smooth_period, 0.33 * period)
 
             if mode == DCPERIOD:
                 if today >= first:

@@ -10,8 +10,12 @@ import math
 
 import numpy as np
 
-from .. import export, helper
+from .. import export, helper, mul_add
 from ._common import nan_head
+
+# The FMA module fuses exactly where ``mul_add`` is written, as TA-Lib's FMA build does,
+# and nowhere else (see ``build_kernels.fma_exact``).
+FMA_EXACT = True
 
 
 def _make_var(root, with_sma):
@@ -122,11 +126,12 @@ def _make_linreg(mode):
         if mode == 2:
             return math.atan(m) * (180.0 / 3.14159265358979323846)
         b = (sum_y - m * sum_x) / fp
+        # TA-Lib's FMA build fuses only the line's last step (LINEARREG, TSF)
         if mode == 0:
-            return b + m * last
+            return mul_add(m, last, b)
         if mode == 3:
             return b
-        return b + m * fp
+        return mul_add(m, fp, b)
 
     value = helper(value)
 
