@@ -448,10 +448,11 @@ def sample_strategy(dataframe: pd.DataFrame, ta, qtpylib) -> pd.DataFrame:
 
 def _qtpylib_cases(df):
     c = df["close"]
+    lagged = c.shift(3)  # an input, made once: the helper alone is timed on both sides
     return {
         "typical_price": lambda m: m.typical_price(df), "mid_price": lambda m: m.mid_price(df),
         "true_range": lambda m: m.true_range(df), "atr": lambda m: m.atr(df, 14),
-        "crossed_above": lambda m: m.crossed_above(c, c.shift(3)),
+        "crossed_above": lambda m: m.crossed_above(c, lagged),
         "rolling_mean": lambda m: m.rolling_mean(c, 20),
         "rolling_std": lambda m: m.rolling_std(c, 20),
         "rolling_min": lambda m: m.rolling_min(c, 20),

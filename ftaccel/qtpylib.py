@@ -120,13 +120,30 @@ def _minp_ok(window, min_periods) -> bool:
             and not isinstance(min_periods, (bool, np.bool_)) and 0 <= min_periods <= window)
 
 
-def _ewm_values(values, span, min_periods):
-    """pandas' ``ewm(span=span, min_periods=min_periods).mean()`` of an array, or None when
-    span or min_periods are not plain numbers pandas accepts (the caller asks pandas)."""
+def _ewm_args(span, min_periods):
+    """The kernels' ``(com, min_periods)`` for pandas' ``ewm(span=span,
+    min_periods=min_periods)``, or None when span or min_periods are not plain numbers
+    pandas accepts (the caller asks pandas)."""
     if not (_number(span) and span >= 1 and _number(min_periods)
             and np.isfinite(min_periods) and np.isfinite(span)):
         return None
-    return _call("qt_ewm_mean", values, float((span - 1) / 2), max(int(min_periods), 1))
+    return float((span - 1) / 2), max(int(min_periods), 1)
+
+
+def _ewm_values(values, span, min_periods):
+    """pandas' ``ewm(span=span, min_periods=min_periods).mean()`` of an array, or None (see
+    :func:`_ewm_args`)."""
+    args = _ewm_args(span, min_periods)
+    return None if args is None else _call("qt_ewm_mean", values, *args)
+
+
+def _ewm_of_difference(values, scale, spans, min_periods):
+    """``(line, signal, line - signal)``: line = ``scale * ewm(span0) - ewm(span1)`` of
+    ``values``, signal its ``ewm(span2)``; None when pandas must answer."""
+    args = [_ewm_args(s, m) for s, m in zip(spans, min_periods)]
+    if None in args:
+        return None
+    return _call("qt_ewm_of_difference", values, float(scale), *(a for pair in args for a in pair))
 
 
 def typical_price(bars):
@@ -351,14 +368,10 @@ def rsi(series, window=14):
 def macd(series, fast=3, slow=10, smooth=16):
     values = _values(series) if isinstance(series, pd.Series) else None
     if values is not None:
-        fast_ma = _ewm_values(values, fast, fast)
-        slow_ma = _ewm_values(values, slow, slow)
-        if fast_ma is not None and slow_ma is not None:
-            macd_line = fast_ma - slow_ma
-            signal = _ewm_values(macd_line, smooth, smooth)
-            if signal is not None:
-                return _frame(series.index, ["macd", "signal", "histogram"],
-                              macd_line, signal, macd_line - signal)
+        spans = (fast, slow, smooth)
+        out = _ewm_of_difference(values, 1.0, spans, spans)
+        if out is not None:
+            return _frame(series.index, ["macd", "signal", "histogram"], *out)
     macd_line = (rolling_weighted_mean(series, window=fast)
                  - rolling_weighted_mean(series, window=slow))
     signal = rolling_weighted_mean(macd_line, window=smooth)
@@ -440,6 +453,10 @@ def _numpy_window(series, window, ddof_std):
 def heikinashi(bars):
     """Heikin-Ashi candles. Positional: technical's uses ``bars.at[0, ...]`` and raises
     KeyError unless the index holds the label 0 (e.g. a DatetimeIndex); this one works."""
+    cols = _cols(bars, "open", "high", "low", "close")
+    if cols is not None:
+        return _frame(bars.index, ["open", "high", "low", "close"],
+                      *_call("qt_heikinashi", *cols))
     _bars(bars, "open", "high", "low", "close")
     ha_close = (bars["open"] + bars["high"] + bars["low"] + bars["close"]) / 4
     ha_open = pd.Series(family("indicators").call(
@@ -458,12 +475,10 @@ def hull_moving_average(series, window=200, min_periods=None):
     min_periods = window if min_periods is None else min_periods
     values = _values(series) if isinstance(series, pd.Series) else None
     if values is not None and _number(window) and window >= 2:
-        half = _ewm_values(values, window / 2, min_periods)
-        full = _ewm_values(values, window, min_periods)
-        if half is not None and full is not None:
-            out = _ewm_values(2 * half - full, np.sqrt(window), min_periods)
-            if out is not None:
-                return _series(out, series.index, series.name)
+        out = _ewm_of_difference(values, 2.0, (window / 2, window, np.sqrt(window)),
+                                 (min_periods,) * 3)
+        if out is not None:
+            return _series(out[1], series.index, series.name)
     ma = (2 * rolling_weighted_mean(series, window / 2, min_periods)
           - rolling_weighted_mean(series, window, min_periods))
     return rolling_weighted_mean(ma, np.sqrt(window), min_periods)
@@ -562,12 +577,9 @@ def zlema(series, window, min_periods=None):
     values = _values(series) if isinstance(series, pd.Series) else None
     if values is not None and _positive_int(window) and window >= 3:
         lag = (int(window) - 1) // 2
-        shifted = np.full(len(values), np.nan)
-        if lag < len(values):
-            shifted[lag:] = values[:len(values) - lag]
-        out = _ewm_values(2 * values - shifted, lag, min_periods)
-        if out is not None:
-            return _series(out, series.index, series.name)
+        args = _ewm_args(lag, min_periods)
+        if args is not None:
+            return _series(_call("qt_zlema", values, lag, *args), series.index, series.name)
     lag = (window - 1) // 2
     series = 2 * series - series.shift(lag)
     return wma(series, lag, min_periods)

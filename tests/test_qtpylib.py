@@ -130,9 +130,13 @@ _EXACT_CASES = {
     "rolling_weighted_mean": lambda m, df, c: m.rolling_weighted_mean(c, 20),
     "wma_float_span": lambda m, df, c: m.wma(c, 7.5, 3),
     "hma": lambda m, df, c: m.hma(c, 20),
+    "hma_minp": lambda m, df, c: m.hma(c, 9, 1),
+    "hma_float": lambda m, df, c: m.hull_moving_average(c, 7.5, 0),
     "rolling_vwap": lambda m, df, c: m.rolling_vwap(df, 50),
     "rolling_vwap_minp": lambda m, df, c: m.rolling_vwap(df, 20, 0),
     "macd": lambda m, df, c: m.macd(c, 12, 26, 9),
+    "macd_default": lambda m, df, c: m.macd(c),
+    "macd_float": lambda m, df, c: m.macd(c, 2.5, 7, 1),
     "bollinger_bands": lambda m, df, c: m.bollinger_bands(c, 20, 2),
     "bollinger_bands_w1": lambda m, df, c: m.bollinger_bands(c, 1, 2.5),
     "bollinger_bands_w2": lambda m, df, c: m.bollinger_bands(c, 2, 1.5),
@@ -147,6 +151,8 @@ _EXACT_CASES = {
     "stoch_fast": lambda m, df, c: m.stoch(df, 9, 4, 2, fast=True),
     "zlema": lambda m, df, c: m.zlema(c, 20),
     "zlema_minp": lambda m, df, c: m.zlema(c, 8, 2),
+    "zlema_short": lambda m, df, c: m.zlema(c, 3),
+    "zlema_beyond": lambda m, df, c: m.zlema(c, 2 * len(c) + 9),
     "zscore": lambda m, df, c: m.zscore(df, 30, 2),
     "returns": lambda m, df, c: m.returns(c),
     "log_returns": lambda m, df, c: m.log_returns(c),
@@ -168,6 +174,14 @@ def test_bit_identical(backend, real_candles, case):
             expected = call(ref, df, c)
             got = call(qt, df, c)
         _exact(got, expected)
+
+
+def test_heikinashi_bit_identical(backend, real_candles):
+    """technical's heikinashi needs the label 0 in the index (a RangeIndex here); on real
+    candles and on the adversarial series (NaN, inf, constant runs) every value is its."""
+    for _, df in _frames(real_candles):
+        with np.errstate(all="ignore"):
+            _exact(qt.heikinashi(df), ref.heikinashi(df))
 
 
 @pytest.mark.parametrize("case", ["typical_price", "true_range", "atr", "rolling_mean",

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["qt_true_range", "qt_window_stat", "qt_rolling", "qt_rolling_mean_std", "qt_rsi",
-           "qt_ha_open", "qt_typical_price", "qt_mid_price", "qt_crossed",
-           "qt_rolling_minmax", "qt_ewm_mean", "qt_rolling_sum", "qt_rolling_vwap", "qt_roc",
+           "qt_ha_open", "qt_heikinashi", "qt_typical_price", "qt_mid_price", "qt_crossed",
+           "qt_rolling_minmax", "qt_ewm_mean", "qt_ewm_of_difference", "qt_zlema",
+           "qt_rolling_sum", "qt_rolling_vwap", "qt_roc",
            "qt_returns", "qt_pvt", "qt_chop_ratio", "qt_stoch", "qt_window_mean_std"]
 
 
@@ -70,6 +71,16 @@ def qt_ha_open(open_, close, ha_close):
     return out
 
 
+def qt_heikinashi(open_, high, low, close):
+    ha_close = (pd.Series(open_) + pd.Series(high) + pd.Series(low) + pd.Series(close)) / 4
+    ha_open = pd.Series(qt_ha_open(open_, close, ha_close.to_numpy(dtype=np.float64)))
+    frame = pd.DataFrame({"high": high, "low": low, "ha_open": ha_open, "ha_close": ha_close})
+    return (ha_open.to_numpy(dtype=np.float64),
+            frame[["high", "ha_open", "ha_close"]].max(axis=1).to_numpy(dtype=np.float64),
+            frame[["low", "ha_open", "ha_close"]].min(axis=1).to_numpy(dtype=np.float64),
+            ha_close.to_numpy(dtype=np.float64))
+
+
 def qt_typical_price(high, low, close):
     return (high + low + close) / 3.0
 
@@ -100,6 +111,17 @@ def qt_rolling_minmax(real, window, min_periods, is_max):
 def qt_ewm_mean(real, com, min_periods):
     return pd.Series(real).ewm(com=com, min_periods=min_periods).mean().to_numpy(
         dtype=np.float64)
+
+
+def qt_ewm_of_difference(real, scale, com1, min1, com2, min2, com3, min3):
+    line = scale * qt_ewm_mean(real, com1, min1) - qt_ewm_mean(real, com2, min2)
+    signal = qt_ewm_mean(line, com3, min3)
+    return line, signal, line - signal
+
+
+def qt_zlema(real, lag, com, min_periods):
+    shifted = pd.Series(real).shift(lag).to_numpy(dtype=np.float64)
+    return qt_ewm_mean(2 * real - shifted, com, min_periods)
 
 
 def qt_rolling_sum(real, window, min_periods):

@@ -385,6 +385,51 @@ def qt_ha_open(open_, close, ha_close):
     return out
 
 
+@export("UniTuple(f8[::1], 4)(f8[::1], f8[::1], f8[::1], f8[::1])")
+def qt_heikinashi(open_, high, low, close):
+    """Heikin-Ashi open, high, low, close as qtpylib computes them: close ``(o + h + l +
+    c) / 4``, open as :func:`qt_ha_open`, high/low the max/min of (high or low, HA open,
+    HA close) skipping NaN (pandas' ``max(axis=1)``: NaN only where all three are)."""
+    n = open_.shape[0]
+    ha_open = np.empty(n)
+    ha_high = np.empty(n)
+    ha_low = np.empty(n)
+    ha_close = np.empty(n)
+    prev_open = 0.0
+    prev_close = 0.0
+    for i in range(n):
+        c = (((open_[i] + high[i]) + low[i]) + close[i]) / 4
+        o = (open_[0] + close[0]) / 2 if i == 0 else (prev_open + prev_close) / 2
+        ha_open[i] = o
+        ha_close[i] = c
+        prev_open = o
+        prev_close = c
+        ha_high[i] = _qt_nan_extreme(high[i], o, c, True)
+        ha_low[i] = _qt_nan_extreme(low[i], o, c, False)
+    return ha_open, ha_high, ha_low, ha_close
+
+
+@helper
+def _qt_nan_extreme(a, b, c, is_max):
+    """numpy's ``maximum``/``minimum`` reduced over (a, b, c) with NaN as -inf/+inf, NaN
+    when all three are NaN (pandas' row-wise max/min)."""
+    fill = -np.inf if is_max else np.inf
+    if a != a and b != b and c != c:
+        return NAN
+    r = fill if a != a else a
+    v = fill if b != b else b
+    if is_max:
+        r = r if r >= v else v
+    else:
+        r = r if r <= v else v
+    v = fill if c != c else c
+    if is_max:
+        r = r if r >= v else v
+    else:
+        r = r if r <= v else v
+    return r
+
+
 @export("f8[::1](f8[::1], f8[::1], f8[::1])")
 def qt_typical_price(high, low, close):
     """(high + low + close) / 3.0, element by element, in pandas' order."""
@@ -501,35 +546,35 @@ def _qt_minmax(real, window, min_periods, is_max):
 
 
 @helper
+def _qt_ewm_step(cur, weighted, old_wt, nobs, old_wt_factor):
+    """One row of pandas' ``ewm(...).mean()`` (adjust=True, ignore_na=False, new weight 1):
+    returns the new ``(weighted, old_wt, nobs)``. Start from ``(NaN, 1.0, 0)``."""
+    if cur == cur:
+        nobs += 1
+        if weighted == weighted:
+            old_wt *= old_wt_factor
+            if weighted != cur:  # pandas: exact on a constant series
+                weighted = old_wt * weighted + 1.0 * cur
+                weighted /= old_wt + 1.0
+            old_wt += 1.0
+        else:
+            weighted = cur
+    elif weighted == weighted:
+        old_wt *= old_wt_factor
+    return weighted, old_wt, nobs
+
+
+@helper
 def _qt_ewm(real, com, min_periods):
     """pandas' ``ewm(com=com, min_periods, adjust=True, ignore_na=False).mean()``."""
     n = real.shape[0]
     out = np.empty(n)
-    if n == 0:
-        return out
-    if min_periods < 1:
-        min_periods = 1
-    alpha = 1.0 / (1.0 + com)
-    old_wt_factor = 1.0 - alpha
-    new_wt = 1.0
-    weighted = _qt_prep(real[0])
-    nobs = 1 if weighted == weighted else 0
-    out[0] = weighted if nobs >= min_periods else NAN
-    old_wt = 1.0
-    for i in range(1, n):
-        cur = _qt_prep(real[i])
-        is_obs = cur == cur
-        if is_obs:
-            nobs += 1
-        if weighted == weighted:
-            old_wt *= old_wt_factor
-            if is_obs:
-                if weighted != cur:  # pandas: exact on a constant series
-                    weighted = old_wt * weighted + new_wt * cur
-                    weighted /= old_wt + new_wt
-                old_wt += new_wt
-        elif is_obs:
-            weighted = cur
+    min_periods = max(min_periods, 1)
+    factor = 1.0 - 1.0 / (1.0 + com)
+    weighted, old_wt, nobs = NAN, 1.0, 0
+    for i in range(n):
+        weighted, old_wt, nobs = _qt_ewm_step(_qt_prep(real[i]), weighted, old_wt, nobs,
+                                              factor)
         out[i] = weighted if nobs >= min_periods else NAN
     return out
 
@@ -539,6 +584,54 @@ def qt_ewm_mean(real, com, min_periods):
     """pandas' ``Series.ewm(com=com, min_periods=min_periods).mean()`` (adjust=True,
     ignore_na=False; qtpylib passes ``span``: com = (span - 1) / 2). +-inf count as NaN."""
     return _qt_ewm(real, com, min_periods)
+
+
+@export("UniTuple(f8[::1], 3)(f8[::1], f8, f8, i8, f8, i8, f8, i8)")
+def qt_ewm_of_difference(real, scale, com1, min1, com2, min2, com3, min3):
+    """``line = scale * ewm1(real) - ewm2(real)``, ``signal = ewm3(line)`` and
+    ``line - signal``, each ewm as :func:`qt_ewm_mean` (qtpylib's macd with scale 1, its
+    Hull MA with scale 2). The three recurrences run in one loop, so their serial chains
+    (a division each) overlap; every value is the one the three separate passes give."""
+    n = real.shape[0]
+    line = np.empty(n)
+    signal = np.empty(n)
+    hist = np.empty(n)
+    min1 = max(min1, 1)
+    min2 = max(min2, 1)
+    min3 = max(min3, 1)
+    f1 = 1.0 - 1.0 / (1.0 + com1)
+    f2 = 1.0 - 1.0 / (1.0 + com2)
+    f3 = 1.0 - 1.0 / (1.0 + com3)
+    w1, o1, n1 = NAN, 1.0, 0
+    w2, o2, n2 = NAN, 1.0, 0
+    w3, o3, n3 = NAN, 1.0, 0
+    for i in range(n):
+        cur = _qt_prep(real[i])
+        w1, o1, n1 = _qt_ewm_step(cur, w1, o1, n1, f1)
+        w2, o2, n2 = _qt_ewm_step(cur, w2, o2, n2, f2)
+        d = (scale * (w1 if n1 >= min1 else NAN)) - (w2 if n2 >= min2 else NAN)
+        w3, o3, n3 = _qt_ewm_step(_qt_prep(d), w3, o3, n3, f3)
+        s = w3 if n3 >= min3 else NAN
+        line[i] = d
+        signal[i] = s
+        hist[i] = d - s
+    return line, signal, hist
+
+
+@export("f8[::1](f8[::1], i8, f8, i8)")
+def qt_zlema(real, lag, com, min_periods):
+    """qtpylib's zlema: :func:`qt_ewm_mean` of ``2 * real - real shifted by lag`` (NaN for
+    the first ``lag`` rows), without building that series."""
+    n = real.shape[0]
+    out = np.empty(n)
+    min_periods = max(min_periods, 1)
+    factor = 1.0 - 1.0 / (1.0 + com)
+    weighted, old_wt, nobs = NAN, 1.0, 0
+    for i in range(n):
+        cur = 2.0 * real[i] - real[i - lag] if i >= lag else NAN
+        weighted, old_wt, nobs = _qt_ewm_step(_qt_prep(cur), weighted, old_wt, nobs, factor)
+        out[i] = weighted if nobs >= min_periods else NAN
+    return out
 
 
 @helper
