@@ -67,8 +67,9 @@ FMA_KERNELS = (
     # exponential recurrences and what is built on them, Wilder's ATR, SAR
     "ema", "dema", "tema", "kama", "t3", "ma", "macd", "macdfix", "macdext", "apo", "ppo",
     "trix", "adosc", "atr", "natr", "sar",
-    # fused exactly where TA-Lib's FMA build fuses (their modules set FMA_EXACT)
-    "linearreg", "tsf",
+    # fused exactly where TA-Lib's FMA build fuses (their modules set FMA_EXACT);
+    # LINEARREG_INTERCEPT fuses nothing but gains from AVX's 4-wide division
+    "linearreg", "tsf", "linearreg_intercept",
     "ht_dcperiod", "ht_phasor", "ht_dcphase", "ht_sine", "ht_trendmode", "ht_trendline",
 )
 # RSI and CMO would gain about 23 % too, but TA-Lib has no FMA build of them: on FMA CPUs
@@ -76,7 +77,7 @@ FMA_KERNELS = (
 # bit-identical (RSI is the indicator strategies threshold most often).
 # Measured and left out: BBANDS, STDDEV, VAR, ADX, CCI, STOCH, STOCHRSI (no gain); CORREL,
 # BETA (contraction in a cancelling difference of running sums: 1e-7 relative off TA-Lib on
-# near-singular windows); LINEARREG_SLOPE, _ANGLE and _INTERCEPT (TA-Lib's FMA build fuses
+# near-singular windows); LINEARREG_SLOPE and _ANGLE (no gain; TA-Lib's FMA build fuses
 # nothing in them: the portable kernels are bit-identical to it).
 FMA_TARGET_CPU = "x86-64"
 FMA_LLVM_FEATURES = "+avx,+fma"
@@ -265,7 +266,8 @@ def _contracting_copies(family: str, names) -> dict:
     numba compiles each helper (an ``njit`` dispatcher) once and links that code into every
     module that calls it, so the FMA module cannot share the portable module's helpers.
     Every dispatcher of the family is copied (same code, a copy of its module's globals
-    in which every dispatcher is replaced by its copy, closure cells likewise) with
+    in which every dispatcher is replaced by its copy, closure cells likewise, and
+    ``FMA_BUILD`` is True) with
     ``fastmath={'contract'}`` added (not in modules that set ``FMA_EXACT``: see
     :func:`fma_exact`); the originals, and so the portable modules, are untouched.
     """
@@ -274,7 +276,7 @@ def _contracting_copies(family: str, names) -> dict:
 
     import ftaccel.kernels as kernels_pkg
 
-    spaces = {m.__name__: dict(vars(m)) for m in _family_modules(family)}
+    spaces = {m.__name__: dict(vars(m), FMA_BUILD=True) for m in _family_modules(family)}
     clones: dict[int, tuple] = {}
 
     def copy_function(func):

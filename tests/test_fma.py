@@ -25,11 +25,12 @@ ROWS = [row for row in ta.FUNCTIONS if row.kernel in build_kernels.FMA_KERNELS]
 # Where our step order is TA-Lib's, its FMA build (selected on this CPU) and ours round
 # identically: the whole output is bit-for-bit equal (measured on generated candles).
 BIT_IDENTICAL = ("EMA", "DEMA", "TEMA", "T3", "KAMA", "APO", "PPO", "TRIX", "SAR", "ATR",
-                 "NATR", "ADOSC", "LINEARREG", "TSF", "HT_DCPERIOD", "HT_PHASOR", "HT_DCPHASE",
-                 "HT_SINE", "HT_TRENDMODE", "HT_TRENDLINE")
-# Their FMA kernels read the dominant cycle period only through int(period + 0.5): the
-# roundings the module changes rarely reach their outputs.
-ROUNDED_PERIOD = ("HT_TRENDMODE", "HT_TRENDLINE")
+                 "NATR", "ADOSC", "LINEARREG", "TSF", "LINEARREG_INTERCEPT", "HT_DCPERIOD",
+                 "HT_PHASOR", "HT_DCPHASE", "HT_SINE", "HT_TRENDMODE", "HT_TRENDLINE")
+# In the FMA module for speed, with roundings that rarely or never differ from the
+# portable kernels': HT_TRENDMODE and HT_TRENDLINE read the dominant cycle period only
+# through int(period + 0.5), LINEARREG_INTERCEPT fuses nothing (as TA-Lib's FMA build).
+SAME_BITS = ("HT_TRENDMODE", "HT_TRENDLINE", "LINEARREG_INTERCEPT")
 
 
 def test_fma_list_and_features_are_consistent():
@@ -90,6 +91,10 @@ def test_exact_modules_fuse_only_where_mul_add_says():
     copies = build_kernels._contracting_copies("indicators", ("ht_sine",))
     space = copies["ht_sine"][0].__globals__
     assert space["_ht_sine"].targetoptions["fastmath"] is False
+    # kernels read FMA_BUILD at compile time: True only in the copies' globals
+    import ftaccel.kernels.indicators.statistic as statistic
+
+    assert space["FMA_BUILD"] is True and statistic.FMA_BUILD is False
     assert space["_hilbert"].targetoptions["fastmath"] is False
     fused = space["mul_add"]
     assert fused is not mul_add and "fastmath" not in mul_add.targetoptions
@@ -247,7 +252,7 @@ def test_fma_kernel_matches_the_portable_one(row):
             np.testing.assert_allclose(f, b, rtol=1e-12, atol=1e-12 * scale, equal_nan=True,
                                        err_msg=f"{row.name} {kwargs}")
     # The defaults of MA and MACDEXT are SMAs (nothing to contract); with EMAs they differ.
-    assert differs or row.name in ROUNDED_PERIOD, \
+    assert differs or row.name in SAME_BITS, \
         f"{row.name}: no rounding differs from the portable module; is it contracted?"
 
 

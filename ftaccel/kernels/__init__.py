@@ -45,6 +45,11 @@ def helper(func):
     return _njit(nogil=True, cache=False, error_model="numpy")(func)
 
 
+# False here; True in the globals of the FMA module's copies of the kernels (set by
+# ``build_kernels._contracting_copies``), so a kernel may pick code that pays only with AVX.
+FMA_BUILD = False
+
+
 @helper
 def mul_add(a, b, c):
     """``a * b + c``, written where TA-Lib's FMA build fuses a multiply-add.

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .. import export, helper, mul_add
+from .. import FMA_BUILD, export, helper, mul_add
 from ._common import nan_head
 
 # The FMA module fuses exactly where ``mul_add`` is written, as TA-Lib's FMA build does,
@@ -116,6 +116,23 @@ def stddev(real, start, timeperiod, nbdev):
     return _st_stddev(real, start, timeperiod, nbdev)[0]
 
 
+@helper
+def _st_linreg_sums(real, lo, hi):
+    """SumY, SumXY (x counts rows back from ``real[hi - 1]``) and the sum of ``|y|`` over
+    ``real[lo:hi]``, added in TA-Lib's order."""
+    sum_y = 0.0
+    sum_xy = 0.0
+    sum_abs = 0.0
+    w = float(hi - lo - 1)
+    for q in range(lo, hi):
+        v = real[q]
+        sum_y += v
+        sum_xy += w * v
+        sum_abs += abs(v)
+        w -= 1.0
+    return sum_y, sum_xy, sum_abs
+
+
 def _make_linreg(mode):
     """TA-Lib's LINEARREG recurrence compiled for one output ``mode`` (a constant)."""
 
@@ -151,42 +168,48 @@ def _make_linreg(mode):
         sum_xsqr = fp * (p - 1) * (2 * p - 1) / 6.0
         divisor = sum_x * sum_x - p * sum_xsqr
         last = float(p - 1)
-        sum_xy = 0.0
-        sum_y = 0.0
-        sum_abs = 0.0
-        w = float(lookback)
-        for j in range(first - lookback, first + 1):
-            v = real[j]
-            sum_y += v
-            sum_xy += w * v
-            sum_abs += abs(v)
-            w -= 1.0
+        sum_y, sum_xy, sum_abs = _st_linreg_sums(real, start, first + 1)
         bars = 32 * p
         x = real[first + 1:]  # entering rows
         leaving = real[start:n - lookback - 1]
         out[first] = value(sum_y, sum_xy, fp, sum_x, divisor, last)
         o = out[first + 1:]
-        for j in range(o.shape[0]):
-            tv = leaving[j]
-            v = x[j]
-            weighted = fp * tv
-            sum_xy = sum_xy + sum_y - weighted
-            sum_y = sum_y - tv + v
-            sum_abs = sum_abs - abs(tv) + abs(v)
-            bars -= 1
-            if bars <= 0 or abs(weighted) > 100.0 * sum_abs:
-                bars = 32 * p
-                sum_y = 0.0
-                sum_xy = 0.0
-                sum_abs = 0.0
-                w = float(lookback)
-                for q in range(start + j + 1, first + j + 2):
-                    v = real[q]
-                    sum_y += v
-                    sum_xy += w * v
-                    sum_abs += abs(v)
-                    w -= 1.0
-            o[j] = value(sum_y, sum_xy, fp, sum_x, divisor, last)
+        rows = o.shape[0]
+        # Two divisions per row (line, intercept, forecast): in the FMA module (AVX) the sums
+        # of a block of rows are kept and its values computed in a second, vectorised pass.
+        # In the portable module, and for the slope, one pass is faster. (FMA_BUILD is read
+        # at compile time from the globals, so the copies the FMA build makes see True.)
+        blocked = FMA_BUILD and mode != 1 and mode != 2
+        size = 512 if blocked else max(rows, 1)
+        keep_y = np.empty(size if blocked else 0)
+        keep_xy = np.empty(size if blocked else 0)
+        j0 = 0
+        while j0 < rows:  # once when not blocked
+            stop = min(j0 + size, rows)
+            xb = x[j0:stop]  # views indexed from 0 (see _common)
+            lb = leaving[j0:stop]
+            ob = o[j0:stop]
+            for k in range(ob.shape[0]):
+                tv = lb[k]
+                v = xb[k]
+                weighted = fp * tv
+                sum_xy = sum_xy + sum_y - weighted
+                sum_y = sum_y - tv + v
+                sum_abs = sum_abs - abs(tv) + abs(v)
+                bars -= 1
+                if bars <= 0 or abs(weighted) > 100.0 * sum_abs:
+                    bars = 32 * p
+                    j = start + j0 + k
+                    sum_y, sum_xy, sum_abs = _st_linreg_sums(real, j + 1, j + timeperiod + 1)
+                if blocked:
+                    keep_y[k] = sum_y
+                    keep_xy[k] = sum_xy
+                else:
+                    ob[k] = value(sum_y, sum_xy, fp, sum_x, divisor, last)
+            if blocked:
+                for k in range(ob.shape[0]):
+                    ob[k] = value(keep_y[k], keep_xy[k], fp, sum_x, divisor, last)
+            j0 = stop
         return out
 
     return helper(run)
