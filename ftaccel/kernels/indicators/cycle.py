@@ -65,6 +65,44 @@ def _raw_average(real, today, smooth_period):
     return total
 
 
+@helper
+def _raw_count(today, smooth_period):
+    """How many raw prices :func:`_raw_average` adds for this bar, and its divisor."""
+    dc_int = _c_int(smooth_period + 0.5)
+    return max(min(dc_int, 50, today + 1), 0), dc_int
+
+
+@helper
+def _raw_averages4(real, t, p0, p1, p2, p3):
+    """:func:`_raw_average` of bars ``t`` to ``t + 3`` (smoothed periods ``p0``-``p3``):
+    the four serial sums run interleaved, each in its own order, so they overlap."""
+    c0, d0 = _raw_count(t, p0)
+    c1, d1 = _raw_count(t + 1, p1)
+    c2, d2 = _raw_count(t + 2, p2)
+    c3, d3 = _raw_count(t + 3, p3)
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    both = min(c0, c1, c2, c3)
+    for k in range(both):
+        s0 += real[t - k]
+        s1 += real[t + 1 - k]
+        s2 += real[t + 2 - k]
+        s3 += real[t + 3 - k]
+    for k in range(both, max(c0, c1, c2, c3)):
+        if k < c0:
+            s0 += real[t - k]
+        if k < c1:
+            s1 += real[t + 1 - k]
+        if k < c2:
+            s2 += real[t + 2 - k]
+        if k < c3:
+            s3 += real[t + 3 - k]
+    return (s0 / d0 if d0 > 0 else s0, s1 / d1 if d1 > 0 else s1,
+            s2 / d2 if d2 > 0 else s2, s3 / d3 if d3 > 0 else s3)
+
+
 def _make_ht(mode):
     """The Hilbert core compiled for one ``mode`` (a compile-time constant, so each
     function's build keeps only the branches it uses)."""
@@ -312,19 +350,31 @@ def _make_ht(mode):
                             trend = 1
                         if today >= first:
                             out1[today] = trend
-            elif mode == TRENDLINE:
-                avg = _raw_average(real, today, smooth_period)
-                value = (4.0 * avg + 3.0 * itrend1 + 2.0 * itrend2 + itrend3) / 10.0
-                itrend3 = itrend2
-                itrend2 = itrend1
-                itrend1 = avg
-                if today >= first:
-                    out1[today] = value
+            elif mode == TRENDLINE and today >= first - 3:
+                out1[today] = smooth_period  # read (and overwritten) by the pass below
 
             sp_idx += 1
             if sp_idx == 50:
                 sp_idx = 0
             today += 1
+
+        if mode == TRENDLINE:
+            # Each raw-price average is a serial sum, but none depends on another bar's:
+            # in a pass of their own they overlap instead of queueing behind each bar's
+            # Hilbert chain (values and order of additions unchanged).
+            t = first - 3
+            while t + 4 <= n:
+                for avg in _raw_averages4(real, t, out1[t], out1[t + 1], out1[t + 2],
+                                          out1[t + 3]):
+                    value = (4.0 * avg + 3.0 * itrend1 + 2.0 * itrend2 + itrend3) / 10.0
+                    itrend3, itrend2, itrend1 = itrend2, itrend1, avg
+                    out1[t] = value if t >= first else NAN
+                    t += 1
+            for rest in range(t, n):
+                avg = _raw_average(real, rest, out1[rest])
+                value = (4.0 * avg + 3.0 * itrend1 + 2.0 * itrend2 + itrend3) / 10.0
+                itrend3, itrend2, itrend1 = itrend2, itrend1, avg
+                out1[rest] = value if rest >= first else NAN
         return out1, out2
 
     return helper(run)
