@@ -64,3 +64,27 @@ def test_rebuilt_averages_recover_like_talib(name, seed, backend):
     x = _series(seed)
     for period in (2, 5, 14, 30):
         _check(name, [x], {"timeperiod": period})
+
+
+@pytest.mark.parametrize("scale", [1e-12, 1e-15, 1e-80, 1e-130, 1e-160, 1e150])
+def test_correl_beta_tiny_and_huge_magnitudes(scale, backend):
+    """CORREL is 0 where the product of the two sums of squares underflows to 0 (it was
+    +-1 from a division by 0); BETA's returns divide by any nonzero previous price, however
+    small (a 1e-14 tolerance zeroed them)."""
+    rng = np.random.default_rng(2)
+    x = rng.random(80) * scale
+    y = rng.random(80) * scale
+    x[rng.random(80) < 0.1] = 0.0
+    for period in (2, 5, 14):
+        _check("CORREL", [x, y], {"timeperiod": period})
+        _check("BETA", [x, y], {"timeperiod": period})
+
+
+@pytest.mark.parametrize("prev", [0.0, 5e-324, 1e-300, 5e-15, -1e-300, 1e-9])
+def test_beta_near_zero_previous_price(prev, backend):
+    """Only an exact 0 gives BETA's zero return; 5e-15 gives a huge one, as in TA-Lib."""
+    rng = np.random.default_rng(4)
+    x = 1 + rng.random(60)
+    y = 1 + rng.random(60)
+    x[20] = prev
+    _check("BETA", [x, y], {"timeperiod": 5})

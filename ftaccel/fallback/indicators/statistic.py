@@ -218,7 +218,7 @@ def correl(real0, real1, start, timeperiod):
             spxy = sxy - ((sx * sy) * inv)
         a = xs[today - lb] - cx
         b = ys[today - lb] - cy
-        if ssx > _EPS * sx2 and ssy > _EPS * sy2:
+        if ssx > _EPS * sx2 and ssy > _EPS * sy2 and ssx * ssy > 0.0:
             res.append(min(max(spxy / math.sqrt(ssx * ssy), -1.0), 1.0))
         else:
             res.append(0.0)
@@ -233,7 +233,7 @@ def correl(real0, real1, start, timeperiod):
 
 
 def _beta_return(price, prev, shift):
-    if -_EPS < prev < _EPS:
+    if prev == 0.0:  # TA-Lib 0.8 tests against 0 exactly
         return -shift
     return (price - prev) / prev - shift
 
@@ -247,8 +247,8 @@ def beta(real0, real1, start, timeperiod):
     xs = real0.tolist()
     ys = real1.tolist()
     fn = float(timeperiod)
-    cx = 0.0 if -_EPS < xs[start] < _EPS else (xs[start + 1] - xs[start]) / xs[start]
-    cy = 0.0 if -_EPS < ys[start] < _EPS else (ys[start + 1] - ys[start]) / ys[start]
+    cx = 0.0 if xs[start] == 0.0 else (xs[start + 1] - xs[start]) / xs[start]
+    cy = 0.0 if ys[start] == 0.0 else (ys[start + 1] - ys[start]) / ys[start]
 
     def sums(lo, hi, cx, cy):
         # returns of rows lo..hi-1 (each against its predecessor), measured from (cx, cy)
@@ -284,9 +284,9 @@ def beta(real0, real1, start, timeperiod):
             lo = i - timeperiod + 1
             tx = ty = 0.0
             for j in range(lo, i + 1):
-                if not -_EPS < xs[j - 1] < _EPS:
+                if xs[j - 1] != 0.0:
                     tx += (xs[j] - xs[j - 1]) / xs[j - 1]
-                if not -_EPS < ys[j - 1] < _EPS:
+                if ys[j - 1] != 0.0:
                     ty += (ys[j] - ys[j - 1]) / ys[j - 1]
             cx, cy = tx / fn, ty / fn
             sxx, sxy, sx, sy, syy = sums(lo, i + 1, cx, cy)

@@ -338,7 +338,9 @@ def correl(real0, real1, start, timeperiod):
         tx = real0[trailing] - shift_x
         ty = real1[trailing] - shift_y
         trailing += 1
-        if ss_x > 0.00000000000001 * sum_x2 and ss_y > 0.00000000000001 * sum_y2:
+        # (a product of the two that underflows to 0 gives 0 too, as in TA-Lib)
+        if (ss_x > 0.00000000000001 * sum_x2 and ss_y > 0.00000000000001 * sum_y2
+                and ss_x * ss_y > 0.0):
             r = sp_xy / math.sqrt(ss_x * ss_y)
             if r > 1.0:
                 r = 1.0
@@ -359,7 +361,8 @@ def correl(real0, real1, start, timeperiod):
 
 @helper
 def _st_is_zero(v):
-    return -0.00000000000001 < v < 0.00000000000001
+    # TA-Lib 0.8 (as installed) tests a previous price against 0 exactly, not within 1e-14
+    return v == 0.0
 
 
 @helper
@@ -374,7 +377,7 @@ def _st_ret(price, prev, shift):
 def beta(real0, real1, start, timeperiod):
     """Beta: slope of the regression of ``real1``'s one-row returns on ``real0``'s.
 
-    Lookback ``timeperiod``. A previous price within 1e-14 of 0 gives a 0 return; 0 where
+    Lookback ``timeperiod``. A previous price of exactly 0 gives a 0 return; 0 where
     ``real0``'s returns do not vary over the window (or the running sums hold a NaN).
     """
     n = real0.shape[0]
