@@ -286,17 +286,16 @@ def test_wilder_oscillators_stay_bit_identical_to_talib(name, real_candles):
                                   equal_nan=True), (name, pair, period)
 
 
-# MAMA (7) is left out: ours is within 1e-15 relative of TA-Lib's, not bit-identical.
-MATYPE_CASES = [(name, m) for name in ("MA", "APO", "PPO", "MACDEXT") for m in range(14)
-                if m != 7]
+MATYPE_CASES = [(name, m) for name in ("MA", "APO", "PPO", "MACDEXT") for m in range(14)]
 
 
 @pytest.mark.parametrize("name,matype", MATYPE_CASES)
 def test_ma_types_bit_identical_to_talib(name, matype, real_candles):
     """With a WMA or Hull MA (ta.UNFUSED_MATYPES) the FMA module's MA/APO/PPO/MACDEXT
     would round differently from TA-Lib's FMA build, which leaves those steps unfused;
-    those calls run the portable kernels. Every MA type but MAMA then equals TA-Lib to
-    the last bit, in the function and DataFrame forms."""
+    those calls run the portable kernels. Every MA type then equals TA-Lib to the last
+    bit, in the function and DataFrame forms (MAMA's Hilbert chain fuses as TA-Lib's, see
+    kernels/indicators/cycle.py)."""
     assert ta.UNFUSED_MATYPES == {2, 9}
     assert real_candles
     kwargs = {"MA": dict(timeperiod=30, matype=matype),

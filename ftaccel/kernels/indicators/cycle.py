@@ -8,7 +8,8 @@ smoothing. Each exported kernel picks what it reads off that chain.
 
 HT_TRENDLINE belongs to TA-Lib's "Overlap Studies" group, but its kernel lives here, next
 to the shared Hilbert core it is computed from (its table row is in ``_ta/cycle.py`` for
-the same reason).
+the same reason). So does MAMA (:func:`_mama`, TA-Lib's MA type 7), whose own Hilbert
+chain fuses as these do.
 """
 
 import math
@@ -16,6 +17,7 @@ import math
 import numpy as np
 
 from .. import export, helper, mul_add
+from ._common import nan_head
 
 # The FMA module fuses exactly where ``mul_add`` is written, as TA-Lib's FMA build does,
 # and nowhere else (see ``build_kernels.fma_exact``).
@@ -429,3 +431,148 @@ def ht_trendline(real, start):
     """Instantaneous trendline: 4-3-2-1 weighted mean of the raw price averaged over the
     dominant cycle period (price units). Lookback 63."""
     return _ht_trendline(real, start)[0]
+
+
+@helper
+def _mama_hilbert(state, idx, value, adj, a, b):
+    # one of TA-Lib's Hilbert transform steps: state = [ring0, ring1, ring2, prev, prev_input]
+    h = a * value
+    out = 0.0 - state[idx]
+    state[idx] = h
+    out += h
+    out -= state[3]
+    state[3] = b * state[4]
+    out += state[3]
+    state[4] = value
+    return out * adj
+
+
+@helper
+def _mama(real, start, fastlimit, slowlimit, base):
+    """MESA adaptive moving average (MAMA, FAMA) from ``start``; lookback 32.
+    ``base`` fixes the odd/even bar parity (TA-Lib counts bars from its buffer start).
+    TA-Lib's MA(matype=7) and the MA type of BBANDS, APO, ...; it lives here, with the other
+    Hilbert chains, for the exact fusions of this module."""
+    n = real.shape[0]
+    first = start + 32
+    mama_out = nan_head(n, first)
+    fama_out = nan_head(n, first)
+    if first >= n:
+        return mama_out, fama_out
+    a = 0.0962
+    b = 0.5769
+    rad2deg = 180.0 / (4.0 * np.arctan(1.0))
+    trailing = start
+    today = start
+    t = real[today]
+    today += 1
+    wsub = t
+    wsum = t
+    t = real[today]
+    today += 1
+    wsub += t
+    wsum += t * 2.0
+    t = real[today]
+    today += 1
+    wsub += t
+    wsum += t * 3.0
+    trailing_value = 0.0
+    for _ in range(9):
+        t = real[today]
+        today += 1
+        wsub += t
+        wsub -= trailing_value
+        wsum += t * 4.0
+        trailing_value = real[trailing]
+        trailing += 1
+        wsum -= wsub
+    # rows: detrender, Q1, jI, jQ; even then odd
+    st = np.zeros((8, 5))
+    hidx = 0
+    period = 0.0
+    prev_q2 = 0.0
+    prev_i2 = 0.0
+    re = 0.0
+    im = 0.0
+    mama = 0.0
+    fama = 0.0
+    i1_even3 = 0.0
+    i1_odd3 = 0.0
+    i1_even2 = 0.0
+    i1_odd2 = 0.0
+    prev_phase = 0.0
+    while today < n:
+        adj = mul_add(0.075, period, 0.54)
+        value = real[today]
+        wsub += value
+        wsub -= trailing_value
+        wsum += value * 4.0
+        trailing_value = real[trailing]
+        trailing += 1
+        smoothed = wsum * 0.1
+        wsum -= wsub
+        if (today - base) % 2 == 0:
+            detrender = _mama_hilbert(st[0], hidx, smoothed, adj, a, b)
+            q1 = _mama_hilbert(st[1], hidx, detrender, adj, a, b)
+            ji = _mama_hilbert(st[2], hidx, i1_even3, adj, a, b)
+            jq = _mama_hilbert(st[3], hidx, q1, adj, a, b)
+            hidx += 1
+            if hidx == 3:
+                hidx = 0
+            q2 = mul_add(0.2, q1 + ji, 0.8 * prev_q2)
+            i2 = mul_add(0.2, i1_even3 - jq, 0.8 * prev_i2)
+            i1_odd3 = i1_odd2
+            i1_odd2 = detrender
+            if i1_even3 != 0.0:
+                phase = np.arctan(q1 / i1_even3) * rad2deg
+            else:
+                phase = 0.0
+        else:
+            detrender = _mama_hilbert(st[4], hidx, smoothed, adj, a, b)
+            q1 = _mama_hilbert(st[5], hidx, detrender, adj, a, b)
+            ji = _mama_hilbert(st[6], hidx, i1_odd3, adj, a, b)
+            jq = _mama_hilbert(st[7], hidx, q1, adj, a, b)
+            q2 = mul_add(0.2, q1 + ji, 0.8 * prev_q2)
+            i2 = mul_add(0.2, i1_odd3 - jq, 0.8 * prev_i2)
+            i1_even3 = i1_even2
+            i1_even2 = detrender
+            if i1_odd3 != 0.0:
+                phase = np.arctan(q1 / i1_odd3) * rad2deg
+            else:
+                phase = 0.0
+        delta = prev_phase - phase
+        prev_phase = phase
+        if delta < 1.0:
+            delta = 1.0
+        if delta > 1.0:
+            alpha = fastlimit / delta
+            if alpha < slowlimit:
+                alpha = slowlimit
+        else:
+            alpha = fastlimit
+        mama = mul_add(1 - alpha, mama, alpha * value)
+        alpha *= 0.5
+        fama = mul_add(1 - alpha, fama, alpha * mama)
+        if today >= first:
+            mama_out[today] = mama
+            fama_out[today] = fama
+        re = mul_add(0.8, re, 0.2 * mul_add(i2, prev_i2, q2 * prev_q2))
+        im = mul_add(0.8, im, 0.2 * ((i2 * prev_q2) - (q2 * prev_i2)))
+        prev_q2 = q2
+        prev_i2 = i2
+        prev_period = period
+        if im != 0.0 and re != 0.0:
+            period = 360.0 / (np.arctan(im / re) * rad2deg)
+        lim = 1.5 * prev_period
+        if period > lim:
+            period = lim
+        lim = 0.67 * prev_period
+        if period < lim:
+            period = lim
+        if period < 6:
+            period = 6.0
+        elif period > 50:
+            period = 50.0
+        period = mul_add(0.2, period, 0.8 * prev_period)
+        today += 1
+    return mama_out, fama_out
