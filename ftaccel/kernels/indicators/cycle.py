@@ -105,6 +105,29 @@ def _raw_averages4(real, t, p0, p1, p2, p3):
             s2 / d2 if d2 > 0 else s2, s3 / d3 if d3 > 0 else s3)
 
 
+@helper
+def _homodyne(i2, q2, prev_i2, prev_q2, re, im, period, rad2deg):
+    """Ehlers' homodyne discriminator, one bar (the HT core's and MAMA's): the smoothed real
+    and imaginary parts of the phase change, then the period they give, kept within 1.5x
+    and 0.67x of the previous one and within [6, 50], smoothed. Returns (re, im, period)."""
+    re = mul_add(0.8, re, 0.2 * mul_add(i2, prev_i2, q2 * prev_q2))
+    im = mul_add(0.8, im, 0.2 * ((i2 * prev_q2) - (q2 * prev_i2)))
+    last_period = period
+    if im != 0.0 and re != 0.0:
+        period = 360.0 / (math.atan(im / re) * rad2deg)
+    bound = 1.5 * last_period
+    if period > bound:
+        period = bound
+    bound = 0.67 * last_period
+    if period < bound:
+        period = bound
+    if period < 6:
+        period = 6.0
+    elif period > 50:
+        period = 50.0
+    return re, im, mul_add(0.2, period, 0.8 * last_period)
+
+
 def _make_ht(mode):
     """The Hilbert core compiled for one ``mode`` (a compile-time constant, so each
     function's build keeps only the branches it uses)."""
@@ -258,24 +281,9 @@ def _make_ht(mode):
                 i1_even3 = i1_even2
                 i1_even2 = detrender
 
-            re = mul_add(0.8, re, 0.2 * mul_add(i2, prev_i2, q2 * prev_q2))
-            im = mul_add(0.8, im, 0.2 * ((i2 * prev_q2) - (q2 * prev_i2)))
+            re, im, period = _homodyne(i2, q2, prev_i2, prev_q2, re, im, period, rad2deg)
             prev_q2 = q2
             prev_i2 = i2
-            last_period = period
-            if im != 0.0 and re != 0.0:
-                period = 360.0 / (math.atan(im / re) * rad2deg)
-            bound = 1.5 * last_period
-            if period > bound:
-                period = bound
-            bound = 0.67 * last_period
-            if period < bound:
-                period = bound
-            if period < 6:
-                period = 6.0
-            elif period > 50:
-                period = 50.0
-            period = mul_add(0.2, period, 0.8 * last_period)
 
             if mode != PHASOR:
                 smooth_period = mul_add(0.67, smooth_period, 0.33 * period)
@@ -556,23 +564,8 @@ def _mama(real, start, fastlimit, slowlimit, base):
         if today >= first:
             mama_out[today] = mama
             fama_out[today] = fama
-        re = mul_add(0.8, re, 0.2 * mul_add(i2, prev_i2, q2 * prev_q2))
-        im = mul_add(0.8, im, 0.2 * ((i2 * prev_q2) - (q2 * prev_i2)))
+        re, im, period = _homodyne(i2, q2, prev_i2, prev_q2, re, im, period, rad2deg)
         prev_q2 = q2
         prev_i2 = i2
-        prev_period = period
-        if im != 0.0 and re != 0.0:
-            period = 360.0 / (np.arctan(im / re) * rad2deg)
-        lim = 1.5 * prev_period
-        if period > lim:
-            period = lim
-        lim = 0.67 * prev_period
-        if period < lim:
-            period = lim
-        if period < 6:
-            period = 6.0
-        elif period > 50:
-            period = 50.0
-        period = mul_add(0.2, period, 0.8 * prev_period)
         today += 1
     return mama_out, fama_out
