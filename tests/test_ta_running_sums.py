@@ -88,3 +88,17 @@ def test_beta_near_zero_previous_price(prev, backend):
     y = 1 + rng.random(60)
     x[20] = prev
     _check("BETA", [x, y], {"timeperiod": 5})
+
+
+@pytest.mark.parametrize("name", ["PLUS_DI", "MINUS_DI"])
+def test_directional_index_period_one_with_an_infinite_price(name, backend):
+    """With timeperiod 1 an infinite bar makes the true range NaN (inf - inf); TA-Lib then
+    divides (NaN out) where a 0 range gives 0."""
+    rng = np.random.default_rng(6)
+    close = 100 + np.cumsum(rng.standard_normal(40))
+    high, low = close + rng.random(40), close - rng.random(40)
+    for arr in (high, low, close):
+        arr[10] = np.inf
+        arr[25] = -np.inf
+    high[30] = low[30] = close[30] = close[29]  # a zero range
+    _check(name, [high, low, close], {"timeperiod": 1})

@@ -141,7 +141,7 @@ def _directional(high, low, close, start, timeperiod, kind):
                 out[start + 1 :] = mdm
             else:
                 dm = pdm if kind == "plus_di" else mdm
-                out[start + 1 :] = np.where((dm != 0.0) & ~_is_zero(tr), dm / tr, 0.0)
+                out[start + 1 :] = np.where((dm != 0.0) & (tr != 0.0), dm / tr, 0.0)
         return out
     if kind == "plus_dm":
         out[first:] = _wilder_sums(pdm, timeperiod)

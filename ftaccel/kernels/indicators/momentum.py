@@ -206,7 +206,8 @@ def _make_dm(mode):
                     t = abs(lo - pc)
                     if t > tr:
                         tr = t
-                    v = 0.0 if _mo_is_zero(tr) else v / tr
+                    # here TA-Lib divides a NaN range (an inf price) instead of giving 0
+                    v = 0.0 if tr == 0.0 else v / tr
                 pc = close[i]
                 out[i] = v
             return out
