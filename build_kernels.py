@@ -227,9 +227,12 @@ def _family_modules(family: str):
 
 
 def fma_exact(func) -> bool:
-    """Whether ``func``'s module asks for exact fusion (``FMA_EXACT = True``): in the FMA
-    module its code is compiled without contraction, and ``mul_add`` is one fused
-    multiply-add, so every rounding is the one its source names, whatever LLVM prefers."""
+    """Whether ``func``'s module asks for exact fusion (``FMA_EXACT = True``), or ``func``
+    is marked ``@unfused``: in the FMA module its code is compiled without contraction,
+    and ``mul_add`` is one fused multiply-add, so every rounding is the one its source
+    names, whatever LLVM prefers."""
+    if getattr(func, "__ftaccel_unfused__", False):
+        return True
     module = sys.modules.get(getattr(func, "__module__", None) or "")
     return bool(getattr(module, "FMA_EXACT", False))
 

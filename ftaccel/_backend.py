@@ -203,17 +203,6 @@ class Family:
         except Exception as exc:
             return self._after_failure(kernel, exc, args)
 
-    def call_portable(self, kernel: str, *args):
-        """:meth:`call`, but on the portable compiled module even where the FMA module has
-        ``kernel`` (for arguments whose TA-Lib arithmetic is the unfused one)."""
-        if (self.module is self._overlay and self._fma is not None
-                and kernel not in self.disabled):
-            try:
-                return getattr(self._compiled, kernel)(*args)
-            except Exception as exc:
-                return self._after_failure(kernel, exc, args)
-        return self.call(kernel, *args)
-
     def _after_failure(self, kernel: str, exc: Exception, args):
         """A compiled call failed: re-raise in strict mode, else count it and answer with
         the numpy fallback."""

@@ -117,8 +117,7 @@ def run(ind: Indicator, *args, **kwargs):
     arrays, params, index, frame = _split_call(ind, args, kwargs)
     fam = _backend.family("indicators")
     start = fam.call(f"first_valid{len(arrays)}", *arrays)
-    call = fam.call_portable if _unfused(ind, params.values()) else fam.call
-    result = call(ind.kernel, *arrays, start, *params.values())
+    result = fam.call(ind.kernel, *arrays, start, *params.values())
     outputs = result if isinstance(result, tuple) else (result,)
     if ind.int_outputs:
         outputs = tuple(o.astype(np.int32, copy=False) if name in ind.int_outputs else o
@@ -130,19 +129,6 @@ def run(ind: Indicator, *args, **kwargs):
     if index is not None:
         outputs = tuple(_pd.series(o, index) for o in outputs)
     return outputs[0] if len(outputs) == 1 else outputs
-
-
-# MA types whose steps TA-Lib's FMA build leaves unfused (WMA, Hull MA): with one of them,
-# the kernels that also exist in the FMA module (MA, APO, PPO, MACDEXT) run their portable
-# build, whose results are TA-Lib's bit for bit (the FMA build's differ in the last bits,
-# which the difference of two averages in APO/PPO turns into ~1e-8 relative).
-UNFUSED_MATYPES = frozenset({2, 9})
-
-
-def _unfused(ind: Indicator, values) -> bool:
-    """Whether a call of ``ind`` with parameter ``values`` takes the portable kernels."""
-    return bool(ind.matype_slots) and any(
-        v in UNFUSED_MATYPES for i, v in enumerate(values) if i in ind.matype_slots)
 
 
 def lookback(name: str, **params) -> int:
@@ -165,7 +151,6 @@ def _make(ind: Indicator):
     params_by_name = {p.name: p for p in ind.params}
     cast = tuple(name in ind.int_outputs for name in ind.outputs)
     single = len(ind.outputs) == 1
-    matype_slots = ind.matype_slots
     fam = _backend.family("indicators")
 
     def function(*args, **kwargs):
@@ -196,8 +181,7 @@ def _make(ind: Indicator):
                     values = tuple(given.values())
                 else:
                     return run(ind, *args, **kwargs)
-                call = fam.call_portable if matype_slots and _unfused(ind, values) else fam.call
-                result = call(kernel, *arrays, fam.call(first_valid, *arrays), *values)
+                result = fam.call(kernel, *arrays, fam.call(first_valid, *arrays), *values)
                 if single:
                     out = result.astype(np.int32, copy=False) if cast[0] else result
                     return out if index is None else _pd.series(out, index)

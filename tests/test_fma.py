@@ -291,12 +291,10 @@ MATYPE_CASES = [(name, m) for name in ("MA", "APO", "PPO", "MACDEXT") for m in r
 
 @pytest.mark.parametrize("name,matype", MATYPE_CASES)
 def test_ma_types_bit_identical_to_talib(name, matype, real_candles):
-    """With a WMA or Hull MA (ta.UNFUSED_MATYPES) the FMA module's MA/APO/PPO/MACDEXT
-    would round differently from TA-Lib's FMA build, which leaves those steps unfused;
-    those calls run the portable kernels. Every MA type then equals TA-Lib to the last
-    bit, in the function and DataFrame forms (MAMA's Hilbert chain fuses as TA-Lib's, see
-    kernels/indicators/cycle.py)."""
-    assert ta.UNFUSED_MATYPES == {2, 9}
+    """TA-Lib's FMA build leaves the WMA family's steps unfused: the FMA module's copies of
+    those helpers (``@unfused``) are not contracted, so MA/APO/PPO/MACDEXT equal TA-Lib to
+    the last bit for every MA type, in the function and DataFrame forms (MAMA's Hilbert
+    chain fuses as TA-Lib's, see kernels/indicators/cycle.py)."""
     assert real_candles
     kwargs = {"MA": dict(timeperiod=30, matype=matype),
               "APO": dict(fastperiod=12, slowperiod=26, matype=matype),
@@ -310,3 +308,16 @@ def test_ma_types_bit_identical_to_talib(name, matype, real_candles):
         for g, r, f in zip(got, ref, np.asarray(by_frame).reshape(len(close), -1).T):
             assert np.array_equal(g, r, equal_nan=True), (name, matype, pair)
             assert np.array_equal(f, r, equal_nan=True), (name, matype, pair, "frame")
+
+
+@pytest.mark.parametrize("types", [(2, 6, 1), (8, 2, 3), (9, 1, 7), (2, 9, 4)])
+def test_macdext_with_mixed_ma_types_bit_identical(types, real_candles):
+    """A WMA or Hull MA next to fused types in one MACDEXT call: each line rounds as TA-Lib's
+    (the whole call once ran the portable kernels, ~1e-28 off TA-Lib near zero)."""
+    fast, slow, signal = types
+    kwargs = dict(fastperiod=12, fastmatype=fast, slowperiod=26, slowmatype=slow,
+                  signalperiod=9, signalmatype=signal)
+    for pair, frame in list(real_candles.items())[:2]:
+        close = frame["close"].to_numpy(np.float64)
+        for g, r in zip(ta.MACDEXT(close, **kwargs), talib.MACDEXT(close, **kwargs)):
+            assert np.array_equal(g, r, equal_nan=True), (types, pair)

@@ -8,7 +8,6 @@ tests, ``verify`` and ``bench`` iterate the rows.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -59,11 +58,6 @@ class Indicator:
     @property
     def reference(self) -> str:
         return f"talib.{self.name}"
-
-    @functools.cached_property
-    def matype_slots(self) -> frozenset[int]:
-        """Positions of the MA-type parameters among ``params``."""
-        return frozenset(i for i, p in enumerate(self.params) if p.name.endswith("matype"))
 
 
 def real(name, default, lo=-REAL_MAX, hi=REAL_MAX):

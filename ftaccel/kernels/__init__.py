@@ -50,6 +50,14 @@ def helper(func):
 FMA_BUILD = False
 
 
+def unfused(func):
+    """Mark a helper whose steps TA-Lib's FMA build leaves unfused (the WMA family): the FMA
+    module compiles its copy without contraction, as it does a module with ``FMA_EXACT``.
+    Put it under ``@helper``."""
+    func.__ftaccel_unfused__ = True
+    return func
+
+
 @helper
 def mul_add(a, b, c):
     """``a * b + c``, written where TA-Lib's FMA build fuses a multiply-add.

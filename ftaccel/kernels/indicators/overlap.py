@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import export, helper
+from .. import export, helper, unfused
 from ._common import nan_head
 from .cycle import _mama
 from .statistic import _st_stddev, _st_stddev_sma
@@ -135,6 +135,7 @@ def _tema(real, start, timeperiod):
 
 
 @helper
+@unfused
 def _wma(real, start, timeperiod):
     # TA-Lib's order: the trailing value leaves periodSub one row late, right after the
     # new value enters, and the sums are rebuilt from the window every 8*timeperiod rows
@@ -456,6 +457,7 @@ def _t3(real, start, timeperiod, vfactor):
 
 
 @helper
+@unfused
 def _wma_sums(src, end, p):
     """Running sums (``psub``, ``psum``) of a WMA rebuilt from ``src[end - p + 1 : end + 1]``
     with weights 1..p."""
@@ -471,6 +473,7 @@ def _wma_sums(src, end, p):
 
 
 @helper
+@unfused
 def _hma_delag(real, start, timeperiod, half, diff):
     """``diff[i] = 2 * WMA(half)[i] - WMA(timeperiod)[i]`` from ``start + timeperiod - 1``,
     both WMAs with :func:`_wma`'s arithmetic and rebuilds, in straight runs between
@@ -554,6 +557,7 @@ def _hma_delag(real, start, timeperiod, half, diff):
 
 
 @helper
+@unfused
 def _wma_in_place(buf, start, p):
     """:func:`_wma` of ``buf`` from ``start``, written over ``buf`` itself (NaN up to
     ``start + p - 2``); the last ``p`` inputs are kept in a small ring, not a second
@@ -616,6 +620,7 @@ def _wma_in_place(buf, start, p):
 
 
 @helper
+@unfused
 def _hma(real, start, timeperiod):
     """Hull MA: WMA over ``sqrt(timeperiod)`` rows of ``2 * WMA(timeperiod / 2) -
     WMA(timeperiod)``. Each WMA keeps :func:`_wma`'s arithmetic and its own rebuild every
