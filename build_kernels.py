@@ -35,9 +35,10 @@ Build properties:
   prev`` is then rounded once instead of twice, as in TA-Lib's own FMA build, which the
   installed TA-Lib selects at run time on such CPUs; results differ from the portable
   module's by a few ulps at most. Kernel modules that set ``FMA_EXACT = True`` (the
-  Hilbert transforms, the LINEARREG family) are not contracted at all: they fuse exactly
-  where their source calls ``mul_add``, an exact ``llvm.fma`` in this module (see
-  :func:`fma_exact`), because there LLVM's choice of product to fuse is not TA-Lib's.
+  Hilbert transforms and MAMA, the LINEARREG family) and helpers marked ``@unfused`` (the
+  WMA family) are not contracted at all: they fuse exactly where their source calls
+  ``mul_add``, an exact ``llvm.fma`` in this module (see :func:`fma_exact`), because there
+  LLVM's choice of product to fuse is not TA-Lib's.
 """
 
 from __future__ import annotations
@@ -270,9 +271,9 @@ def _contracting_copies(family: str, names) -> dict:
     module that calls it, so the FMA module cannot share the portable module's helpers.
     Every dispatcher of the family is copied (same code, a copy of its module's globals
     in which every dispatcher is replaced by its copy, closure cells likewise, and
-    ``FMA_BUILD`` is True) with
-    ``fastmath={'contract'}`` added (not in modules that set ``FMA_EXACT``: see
-    :func:`fma_exact`); the originals, and so the portable modules, are untouched.
+    ``FMA_BUILD`` is True) with ``fastmath={'contract'}`` added, or with fastmath off
+    where :func:`fma_exact` says so, and ``mul_add`` becomes one exact fused
+    multiply-add; the originals, and so the portable modules, are untouched.
     """
     from numba import njit
     from numba.core.dispatcher import Dispatcher

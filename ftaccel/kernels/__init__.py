@@ -64,8 +64,8 @@ def mul_add(a, b, c):
 
     Rounded twice (product, then sum) in the portable modules, as TA-Lib's C compiled
     without FMA does; the FMA build replaces this helper with one exact fused multiply-add
-    in the kernels of modules that set ``FMA_EXACT = True`` (see ``build_kernels.py``),
-    whose other products and sums are never contracted.
+    (see ``build_kernels.py``). Written in modules that set ``FMA_EXACT = True``, whose
+    other products and sums the FMA build never contracts.
     """
     return a * b + c
 
