@@ -72,11 +72,15 @@ FMA_KERNELS = (
     # LINEARREG_INTERCEPT fuses nothing but gains from AVX's 4-wide division
     "linearreg", "tsf", "linearreg_intercept",
     "ht_dcperiod", "ht_phasor", "ht_dcphase", "ht_sine", "ht_trendmode", "ht_trendline",
+    # for their MA-type lines (and BBANDS' upper band with unequal deviations), which TA-Lib
+    # fuses; STOCHRSI's RSI and BBANDS are @unfused, as in TA-Lib, and STOCH's own steps
+    # have nothing to fuse
+    "stoch", "stochf", "stochrsi", "bbands",
 )
 # RSI and CMO would gain about 23 % too, but TA-Lib has no FMA build of them: on FMA CPUs
 # they would differ from TA-Lib in the last bits where the portable kernels are
 # bit-identical (RSI is the indicator strategies threshold most often).
-# Measured and left out: BBANDS, STDDEV, VAR, ADX, CCI, STOCH, STOCHRSI (no gain); CORREL,
+# Measured and left out: STDDEV, VAR, ADX, CCI (no gain); CORREL,
 # BETA (contraction in a cancelling difference of running sums: 1e-7 relative off TA-Lib on
 # near-singular windows); LINEARREG_SLOPE and _ANGLE (no gain; TA-Lib's FMA build fuses
 # nothing in them: the portable kernels are bit-identical to it).

@@ -242,8 +242,11 @@ def test_fma_kernel_matches_the_portable_one(row):
     data = _series()
     small = {p.name: p.lo if p.kind == "int" and p.lo >= 2 else p.default for p in row.params}
     ema_types = {p.name: 1 for p in row.params if p.name.endswith("matype")}  # 1: EMA
+    # periods of 5: with STOCH's default 3 an EMA's k is 0.5 and the fused step is exact
+    longer = {p.name: 5 for p in row.params
+              if p.kind == "int" and p.name.endswith("period") and p.lo <= 5 <= p.hi}
     differs = False
-    for kwargs in ({}, small, ema_types, {**small, **ema_types}):
+    for kwargs in ({}, small, ema_types, {**small, **ema_types}, {**longer, **ema_types}):
         base, fma, _ = _both(row, kwargs, data)
         differs |= any(not np.array_equal(b, f, equal_nan=True) for b, f in zip(base, fma))
         for b, f in zip(base, fma):
@@ -321,3 +324,23 @@ def test_macdext_with_mixed_ma_types_bit_identical(types, real_candles):
         close = frame["close"].to_numpy(np.float64)
         for g, r in zip(ta.MACDEXT(close, **kwargs), talib.MACDEXT(close, **kwargs)):
             assert np.array_equal(g, r, equal_nan=True), (types, pair)
+
+
+@pytest.mark.parametrize("name", ["STOCH", "STOCHF", "STOCHRSI", "BBANDS"])
+def test_ma_type_slots_of_other_functions_bit_identical(name, real_candles):
+    """Their MA lines (and BBANDS' upper band with unequal deviations) fuse as TA-Lib's FMA
+    build does, for every MA type; their other steps (RSI in STOCHRSI) stay unfused."""
+    assert real_candles
+    for pair, frame in list(real_candles.items())[:2]:
+        h, low, c = (frame[k].to_numpy(np.float64) for k in ("high", "low", "close"))
+        for m in range(14):
+            if name == "STOCH":
+                args, kw = (h, low, c), dict(slowk_matype=m, slowd_matype=m)
+            elif name == "STOCHF":
+                args, kw = (h, low, c), dict(fastd_matype=m)
+            elif name == "STOCHRSI":
+                args, kw = (c,), dict(fastd_matype=m)
+            else:
+                args, kw = (c,), dict(nbdevup=1.5, nbdevdn=2.5, matype=m)
+            for g, r in zip(getattr(ta, name)(*args, **kw), getattr(talib, name)(*args, **kw)):
+                assert np.array_equal(g, r, equal_nan=True), (name, m, pair)

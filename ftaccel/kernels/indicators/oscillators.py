@@ -7,14 +7,16 @@ EMA is seeded), so values agree to rounding and a NaN propagates as it does in T
 
 import numpy as np
 
-from .. import export, helper
+from .. import export, helper, unfused
 from ._common import nan_head
 from .momentum import rsi as _momentum_rsi
 from .overlap import _ma_at, _ma_lookback
 
 NAN = np.nan
 
-_rsi = helper(_momentum_rsi)
+# TA-Lib's FMA build does not fuse RSI's steps: STOCHRSI's copy in the FMA module must not
+# either (its MA line must, as there)
+_rsi = helper(unfused(_momentum_rsi))
 
 
 @helper

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import export, helper, unfused
+from .. import export, helper, mul_add, unfused
 from ._common import nan_head
 from .cycle import _mama
 from .statistic import _st_stddev, _st_stddev_sma
@@ -785,6 +785,7 @@ def ma(real, start, timeperiod, matype):
 
 
 @export("UniTuple(f8[::1], 3)(f8[::1], i8, i8, f8, f8, i8)")
+@unfused
 def bbands(real, start, timeperiod, nbdevup, nbdevdn, matype):
     """Bollinger bands: middle = MA(``matype``), upper/lower = middle +/- nbdev * stddev
     (population, over ``timeperiod`` rows). Lookback ``max(MA lookback, timeperiod - 1)``;
@@ -817,10 +818,11 @@ def bbands(real, start, timeperiod, nbdevup, nbdevdn, matype):
             up[j] = m + t
             lo[j] = m - t
     else:
+        # TA-Lib's FMA build fuses this upper band, not the lower one
         for j in range(s.shape[0]):
             m = mv[j]
             d = s[j]  # read before the same slot is overwritten with the upper band
-            up[j] = m + d * nbdevup
+            up[j] = mul_add(d, nbdevup, m)
             lo[j] = m - d * nbdevdn
     return upper, middle, lower
 # --- MIDPOINT, MIDPRICE, SAR -------------------------------------------------------------
