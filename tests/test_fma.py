@@ -344,3 +344,15 @@ def test_ma_type_slots_of_other_functions_bit_identical(name, real_candles):
                 args, kw = (c,), dict(nbdevup=1.5, nbdevdn=2.5, matype=m)
             for g, r in zip(getattr(ta, name)(*args, **kw), getattr(talib, name)(*args, **kw)):
                 assert np.array_equal(g, r, equal_nan=True), (name, m, pair)
+
+
+def test_t3_any_volume_factor_bit_identical(real_candles):
+    """T3's coefficients are unfused products in TA-Lib's FMA build (one vfactor in ten
+    was a few ulps off while c3 fused)."""
+    rng = np.random.default_rng(12)
+    close = next(iter(real_candles.values()))["close"].to_numpy(np.float64)
+    for v in [0.0, 0.389, 0.7, 1.0, *rng.uniform(0, 1, 40)]:
+        for period in (2, 5):
+            assert np.array_equal(ta.T3(close, timeperiod=period, vfactor=v),
+                                  talib.T3(close, timeperiod=period, vfactor=v),
+                                  equal_nan=True), (v, period)

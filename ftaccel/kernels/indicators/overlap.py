@@ -431,8 +431,9 @@ def _t3(real, start, timeperiod, vfactor):
     v2 = vfactor * vfactor
     c1 = -(v2 * vfactor)
     c2 = 3.0 * (v2 - c1)
-    c3 = -6.0 * v2 - 3.0 * (vfactor - c1)
-    c4 = 1.0 + 3.0 * vfactor - c1 + 3.0 * v2
+    # TA-Lib's FMA build fuses none of the coefficients' products: finished values
+    c3 = (-6.0 * v2 + 0.0) - (3.0 * (vfactor - c1) + 0.0)
+    c4 = ((1.0 + (3.0 * vfactor + 0.0)) - c1) + (3.0 * v2 + 0.0)
     # the last priming step also produces the first output
     e1 = omk * e1 + (k * real[today] + 0.0)
     today += 1
