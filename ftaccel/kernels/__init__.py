@@ -51,9 +51,10 @@ FMA_BUILD = False
 
 
 def unfused(func):
-    """Mark a helper whose steps TA-Lib's FMA build leaves unfused (the WMA family): the FMA
-    module compiles its copy without contraction, as it does a module with ``FMA_EXACT``.
-    Put it under ``@helper``."""
+    """Mark a helper or kernel whose steps TA-Lib's FMA build leaves unfused (the WMA
+    family, RSI inside STOCHRSI, BBANDS): the FMA module compiles its copy without
+    contraction, as it does a module with ``FMA_EXACT``. Put it under ``@helper`` or
+    ``@export``; it sets an attribute on ``func`` itself."""
     func.__ftaccel_unfused__ = True
     return func
 

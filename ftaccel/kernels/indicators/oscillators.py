@@ -15,7 +15,8 @@ from .overlap import _ma_at, _ma_lookback
 NAN = np.nan
 
 # TA-Lib's FMA build does not fuse RSI's steps: STOCHRSI's copy in the FMA module must not
-# either (its MA line must, as there)
+# either (its MA line must, as there). This marks momentum.rsi itself, harmless: the RSI
+# kernel is not in the FMA module.
 _rsi = helper(unfused(_momentum_rsi))
 
 
