@@ -76,6 +76,9 @@ FMA_KERNELS = (
     # fuses; STOCHRSI's RSI and BBANDS are @unfused, as in TA-Lib, and STOCH's own steps
     # have nothing to fuse
     "stoch", "stochf", "stochrsi", "bbands",
+    # nothing to fuse: their short-window doubling pays only with AVX's 4-wide max/min
+    # and unaligned memory operands (no gain over the block scan with SSE2)
+    "midpoint", "midprice",
 )
 # RSI and CMO would gain about 23 % too, but TA-Lib has no FMA build of them: on FMA CPUs
 # they would differ from TA-Lib in the last bits where the portable kernels are

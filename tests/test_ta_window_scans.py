@@ -1,6 +1,7 @@
 """Kernels with a fast path and a TA-Lib-order path: STOCH/STOCHF/STOCHRSI and AROON/AROONOSC
 scan their windows block-wise when ``high - low`` is finite everywhere and fall back to
-TA-Lib's extreme tracking otherwise; the Hull MA runs its WMAs in two passes with a small
+TA-Lib's extreme tracking otherwise; MIDPOINT/MIDPRICE take short windows by doubling
+unless a NaN or a zero is in the input; the Hull MA runs its WMAs in two passes with a small
 ring. Tick-rounded prices (many ties), a NaN or an inf anywhere (the fallback), periods on
 both sides of the scan's limit, and lengths around the first output row, against TA-Lib."""
 
@@ -83,3 +84,41 @@ def test_hull_ma_lengths_around_the_first_row_match_talib(period, backend):
         if n > 3:
             x[1] = np.nan  # a NaN early: every later value is NaN until the rebuilds clear it
             _check("MA", [x], {"timeperiod": period, "matype": 9})
+
+
+def _same_bits(got, expected, what, backend):
+    assert np.array_equal(got, expected, equal_nan=True), what
+    if backend != "numpy":  # numpy's fmax may return the other zero of a tie of 0.0 and -0.0
+        assert np.array_equal(np.signbit(got), np.signbit(expected)), what
+
+
+@pytest.mark.parametrize("bad", [None, "nan", "zero", "signed_zeros", "last_nan", "last_zero",
+                                 "lead"])
+def test_midpoint_doubling_and_its_fallback_match_talib(bad, backend):
+    """Short windows (2..20) by doubling, longer ones and any input holding a NaN or a zero
+    (first block, a later block, the very last row) by TA-Lib's scan: exact bits."""
+    rng = np.random.default_rng(5)
+    n = 3100  # three blocks of 1,024 outputs and a partial one
+    close = np.cumsum(rng.normal(0, 1, n)) + (0.0 if bad == "signed_zeros" else 500.0)
+    high = close + rng.random(n)
+    low = close - rng.random(n)
+    if bad == "nan":
+        close[2500] = high[2500] = low[1800] = np.nan
+    elif bad == "zero":
+        close[2000] = high[2000] = low[2000] = 0.0
+    elif bad == "signed_zeros":  # windows holding both zeros: which one wins is the order's
+        close[1500:1506] = [0.0, -0.0, 0.0, -0.0, -0.0, 0.0]
+        high[1500:1506] = low[1500:1506] = close[1500:1506]
+    elif bad == "last_nan":
+        close[-1] = low[-1] = np.nan
+    elif bad == "last_zero":
+        close[-1] = low[-1] = 0.0
+    elif bad == "lead":
+        close[:37] = high[:37] = low[:37] = np.nan
+    for period in (2, 3, 4, 5, 7, 14, 15, 16, 17, 20, 21, 30):
+        for m in (n, 1024 + period - 1, 1024 + period, period, period - 1):
+            c, h, lo = close[:m], high[:m], low[:m]
+            _same_bits(ta.MIDPOINT(c, timeperiod=period), talib.MIDPOINT(c, timeperiod=period),
+                       ("MIDPOINT", period, m), backend)
+            _same_bits(ta.MIDPRICE(h, lo, timeperiod=period),
+                       talib.MIDPRICE(h, lo, timeperiod=period), ("MIDPRICE", period, m), backend)

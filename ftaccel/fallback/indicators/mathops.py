@@ -7,7 +7,8 @@ from ._common import _nan_head, running_total
 
 def _block_extreme(real, start, timeperiod, sign):
     """Rolling maximum of ``sign * real`` by blocks, with TA-Lib's NaN rule: a block scan
-    that starts on a NaN stays NaN, other NaNs are skipped."""
+    that starts on a NaN stays NaN, other NaNs are skipped. Of a tie of 0.0 and -0.0
+    numpy's ``fmax`` may keep the other zero than TA-Lib (the values are equal)."""
     n = real.shape[0]
     first = start + timeperiod - 1
     out = _nan_head(n, first)

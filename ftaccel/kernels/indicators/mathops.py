@@ -143,14 +143,102 @@ def _min_scan(real, start, p):
     return out
 
 
+# Short windows (MIDPOINT/MIDPRICE with p <= _SHORT_WINDOW): window extremes by doubling,
+# branch-free and vectorised, where the block scan has a serial chain per row. Per block
+# of _BLOCK outputs: extremes of 4 rows, of 16, ..., then each window as the extreme of at
+# most four overlapping ones. That compares in another order than the scan, which gives
+# the same value unless a NaN or a signed zero is in play: a NaN or a zero in the input
+# (the first pass over each block looks) sends the whole call to the scan.
+_SHORT_WINDOW = 20
+_BLOCK = 1024
+
+
+@helper
+def _extremes4(h, lo, o1, o2, o3, hd, ld, m, mid):
+    """``hd[i] = max(h[i], h[i+o1], h[i+o2], h[i+o3])`` for ``i < m``, ``ld`` the same
+    minimum of ``lo``; with ``mid``, ``hd[i]`` is their mean instead. True if some
+    ``h[i]`` or ``lo[i]`` (``i < m``) is NaN or zero."""
+    h1 = h[o1:]  # offsets as views: the indexes need no fix-ups
+    h2 = h[o2:]
+    h3 = h[o3:]
+    l1 = lo[o1:]
+    l2 = lo[o2:]
+    l3 = lo[o3:]
+    bad = False
+    for i in range(m):
+        a = h[i]
+        e = lo[i]
+        bad |= (a != a) | (a == 0.0) | (e != e) | (e == 0.0)
+        b = h1[i]
+        a = a if a > b else b
+        c = h2[i]
+        d = h3[i]
+        c = c if c > d else d
+        a = a if a > c else c
+        b = l1[i]
+        e = e if e < b else b
+        c = l2[i]
+        d = l3[i]
+        c = c if c < d else d
+        e = e if e < c else c
+        if mid:
+            hd[i] = (a + e) / 2.0
+        else:
+            hd[i] = a
+            ld[i] = e
+    return bad
+
+
+@helper
+def _midpoint_doubling(hi, lo, start, p, out):
+    """Rows ``start + p - 1`` on of :func:`_midpoint_scan` by doubling (``2 <= p``);
+    False, with ``out`` partly written, where a NaN or a zero needs the scan."""
+    n = hi.shape[0]
+    size = _BLOCK + p
+    h1 = np.empty(size)
+    h2 = np.empty(size)
+    l1 = np.empty(size)
+    l2 = np.empty(size)
+    # the first pass of a block looks at all but the slab's last three rows, which the
+    # next block's slab starts before; the input's last three are looked at here
+    t = max(start, n - 3)
+    if _extremes4(hi[t:], lo[t:], 0, 0, 0, h1, l1, n - t, False):
+        return False
+    s = start + p - 1
+    while s < n:
+        e = min(s + _BLOCK, n)
+        hs = hi[s - p + 1:e]
+        ls = lo[s - p + 1:e]
+        rows = e - s + p - 1
+        w = 1
+        while 4 * w <= p:  # extremes of 4w rows from four of w rows
+            rows -= 3 * w
+            if _extremes4(hs, ls, w, 2 * w, 3 * w, h1, l1, rows, False) and w == 1:
+                return False
+            hs, ls = h1, l1
+            h1, h2 = h2, h1
+            l1, l2 = l2, l1
+            w *= 4
+        last = p - w  # windows of p rows: at most four of w rows, the last at p - w
+        k = p // w
+        if _extremes4(hs, ls, w if k > 1 else last, 2 * w if k > 2 else last, last,
+                      out[s:e], h1, e - s, True) and w == 1:
+            return False
+        s = e
+    return True
+
+
 @helper
 def _midpoint_scan(hi, lo, start, p):
     """``(MAX(hi) + MIN(lo)) / 2`` over ``p`` rows: both block scans of
-    :func:`_max_scan` / :func:`_min_scan` fused into one pass."""
+    :func:`_max_scan` / :func:`_min_scan` fused into one pass (by doubling for short
+    windows, see :func:`_midpoint_doubling`)."""
     n = hi.shape[0]
     first = start + p - 1
     out = nan_head(n, first)
     if first >= n:
+        return out
+    if 2 <= p <= _SHORT_WINDOW and _midpoint_doubling(hi, lo, start, p, out):
         return out
     if p == 1:
         for i in range(start, n):

@@ -546,9 +546,16 @@ def _qt_minmax(real, window, min_periods, is_max):
 
 
 @helper
+def _qt_ewm_start(com):
+    """pandas' ``ewm(com=com)`` before its first row: ``(old_wt_factor, weighted, old_wt,
+    nobs)`` for :func:`_qt_ewm_step`."""
+    return 1.0 - 1.0 / (1.0 + com), NAN, 1.0, 0
+
+
+@helper
 def _qt_ewm_step(cur, weighted, old_wt, nobs, old_wt_factor):
     """One row of pandas' ``ewm(...).mean()`` (adjust=True, ignore_na=False, new weight 1):
-    returns the new ``(weighted, old_wt, nobs)``. Start from ``(NaN, 1.0, 0)``."""
+    returns the new ``(weighted, old_wt, nobs)``; the start is :func:`_qt_ewm_start`'s."""
     if cur == cur:
         nobs += 1
         if weighted == weighted:
@@ -570,8 +577,7 @@ def _qt_ewm(real, com, min_periods):
     n = real.shape[0]
     out = np.empty(n)
     min_periods = max(min_periods, 1)
-    factor = 1.0 - 1.0 / (1.0 + com)
-    weighted, old_wt, nobs = NAN, 1.0, 0
+    factor, weighted, old_wt, nobs = _qt_ewm_start(com)
     for i in range(n):
         weighted, old_wt, nobs = _qt_ewm_step(_qt_prep(real[i]), weighted, old_wt, nobs,
                                               factor)
@@ -599,12 +605,9 @@ def qt_ewm_of_difference(real, scale, com1, min1, com2, min2, com3, min3):
     min1 = max(min1, 1)
     min2 = max(min2, 1)
     min3 = max(min3, 1)
-    f1 = 1.0 - 1.0 / (1.0 + com1)
-    f2 = 1.0 - 1.0 / (1.0 + com2)
-    f3 = 1.0 - 1.0 / (1.0 + com3)
-    w1, o1, n1 = NAN, 1.0, 0
-    w2, o2, n2 = NAN, 1.0, 0
-    w3, o3, n3 = NAN, 1.0, 0
+    f1, w1, o1, n1 = _qt_ewm_start(com1)
+    f2, w2, o2, n2 = _qt_ewm_start(com2)
+    f3, w3, o3, n3 = _qt_ewm_start(com3)
     for i in range(n):
         cur = _qt_prep(real[i])
         w1, o1, n1 = _qt_ewm_step(cur, w1, o1, n1, f1)
@@ -625,8 +628,7 @@ def qt_zlema(real, lag, com, min_periods):
     n = real.shape[0]
     out = np.empty(n)
     min_periods = max(min_periods, 1)
-    factor = 1.0 - 1.0 / (1.0 + com)
-    weighted, old_wt, nobs = NAN, 1.0, 0
+    factor, weighted, old_wt, nobs = _qt_ewm_start(com)
     for i in range(n):
         cur = 2.0 * real[i] - real[i - lag] if i >= lag else NAN
         weighted, old_wt, nobs = _qt_ewm_step(_qt_prep(cur), weighted, old_wt, nobs, factor)
