@@ -197,30 +197,53 @@ def _hugepages_for_large_arrays() -> None:
     if not sys.platform.startswith("linux"):
         return
     from llvmlite import ir
-    from numba.core import cgutils
+    from numba.core import cgutils, types
     from numba.core.runtime.context import NRTContext
 
     if getattr(NRTContext, "_ftaccel_hugepages", False):
         return
-    alloc = NRTContext.meminfo_alloc_aligned
 
-    def meminfo_alloc_aligned(self, builder, size, align):
-        meminfo = alloc(self, builder, size, align)
-        big = builder.icmp_unsigned(">=", size, ir.Constant(size.type, HUGEPAGE_MIN_BYTES))
+    def allocator(self, module, intp):
+        """``i8* ftaccel_meminfo_alloc_aligned(intp size, i32 align)``: numba's allocation
+        (``NRT_MemInfo_alloc_aligned``) and the hint, one function per module that is
+        never inlined, so that a caller's code looks exactly as before (one call whose
+        result aliases nothing) and LLVM makes the same choices for it."""
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(cgutils.voidptr_t, [intp, i32])
+        fn = cgutils.get_or_insert_function(module, fnty, "ftaccel_meminfo_alloc_aligned")
+        if not fn.is_declaration:
+            return fn
+        fn.linkage = "internal"
+        fn.attributes.add("noinline")
+        fn.return_value.add_attribute("noalias")
+        size, align = fn.args
+        builder = ir.IRBuilder(fn.append_basic_block("entry"))
+        nrt_alloc = cgutils.get_or_insert_function(module, fnty,
+                                                   self._meminfo_api.alloc_aligned)
+        nrt_alloc.return_value.add_attribute("noalias")
+        meminfo = builder.call(nrt_alloc, [size, align])
+        big = builder.and_(
+            builder.icmp_unsigned(">=", size, ir.Constant(intp, HUGEPAGE_MIN_BYTES)),
+            cgutils.is_not_null(builder, meminfo))
         with builder.if_then(big, likely=False):
-            data = builder.ptrtoint(self.meminfo_data(builder, meminfo), size.type)
-            page = ir.Constant(size.type, 4096)
-            offset = builder.sub(page, builder.urem(data, page))  # numpy's arithmetic
-            fnty = ir.FunctionType(ir.IntType(32), [cgutils.voidptr_t, size.type,
-                                                    ir.IntType(32)])
-            madvise = cgutils.get_or_insert_function(builder.module, fnty, "madvise")
-            builder.call(madvise, [builder.inttoptr(builder.add(data, offset),
+            address = builder.ptrtoint(self.meminfo_data(builder, meminfo), intp)
+            page = ir.Constant(intp, 4096)
+            offset = builder.sub(page, builder.urem(address, page))  # numpy's arithmetic
+            madvise = cgutils.get_or_insert_function(
+                module, ir.FunctionType(i32, [cgutils.voidptr_t, intp, i32]), "madvise")
+            builder.call(madvise, [builder.inttoptr(builder.add(address, offset),
                                                     cgutils.voidptr_t),
-                                   builder.sub(size, offset),
-                                   ir.Constant(ir.IntType(32), MADV_HUGEPAGE)])
-        return meminfo
+                                   builder.sub(size, offset), ir.Constant(i32, MADV_HUGEPAGE)])
+        builder.ret(meminfo)
+        return fn
 
-    NRTContext.meminfo_alloc_aligned = meminfo_alloc_aligned
+    def meminfo_alloc_aligned_unchecked(self, builder, size, align):
+        self._require_nrt()
+        if isinstance(align, int):
+            align = self._context.get_constant(types.uint32, align)
+        return builder.call(allocator(self, builder.module, size.type), [size, align])
+
+    NRTContext.meminfo_alloc_aligned_unchecked = meminfo_alloc_aligned_unchecked
     NRTContext._ftaccel_hugepages = True
 
 
