@@ -43,9 +43,7 @@ def qt_rolling_mean_std(real, window, min_periods, ddof):
 
 def qt_rsi(real, window):
     n = len(real)
-    out = np.zeros(n)
-    if n < 2:
-        return out
+    out = np.zeros(n)  # one row: NaN, as the reference's 0/0 seed
     deltas = np.diff(real)
     seed = deltas[: window + 1]
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -342,9 +342,7 @@ def qt_rolling_mean_std(real, window, min_periods, ddof):
 def qt_rsi(real, window):
     """qtpylib's rsi: seed of window+1 deltas over window, then Wilder smoothing."""
     n = real.shape[0]
-    out = np.zeros(n)
-    if n < 2:
-        return out
+    out = np.zeros(n)  # one row: NaN, as the reference's 0/0 seed
     ups = 0.0
     downs = 0.0
     for k in range(min(window + 1, n - 1)):
