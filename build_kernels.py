@@ -81,14 +81,18 @@ FMA_KERNELS = (
     # nothing to fuse: their short-window doubling pays only with AVX's 4-wide max/min
     # and unaligned memory operands (no gain over the block scan with SSE2)
     "midpoint", "midprice",
+    # no fusion either (statistic.py is FMA_EXACT and CORREL calls no mul_add), but with
+    # AVX its square roots and divisions run 4 lanes at a time in a second pass
+    "correl",
 )
 # RSI and CMO would gain about 23 % too, but TA-Lib has no FMA build of them: on FMA CPUs
 # they would differ from TA-Lib in the last bits where the portable kernels are
 # bit-identical (RSI is the indicator strategies threshold most often).
-# Measured and left out: STDDEV, VAR, ADX, CCI (no gain); CORREL,
-# BETA (contraction in a cancelling difference of running sums: 1e-7 relative off TA-Lib on
-# near-singular windows); LINEARREG_SLOPE and _ANGLE (no gain; TA-Lib's FMA build fuses
-# nothing in them: the portable kernels are bit-identical to it).
+# Measured and left out: STDDEV, VAR, ADX, CCI (no gain); BETA (when it was contracted,
+# a cancelling difference of running sums came out 1e-7 relative off TA-Lib on
+# near-singular windows; CORREL had the same until statistic.py became FMA_EXACT);
+# LINEARREG_SLOPE and _ANGLE (no gain; TA-Lib's FMA build fuses nothing in them: the
+# portable kernels are bit-identical to it).
 FMA_TARGET_CPU = "x86-64"
 FMA_LLVM_FEATURES = "+avx,+fma"
 FMA_MODULE = f"_aot_{FMA_FAMILY}_fma"

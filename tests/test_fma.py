@@ -27,12 +27,13 @@ ROWS = [row for row in ta.FUNCTIONS if row.kernel in build_kernels.FMA_KERNELS]
 BIT_IDENTICAL = ("EMA", "DEMA", "TEMA", "T3", "KAMA", "APO", "PPO", "TRIX", "SAR", "ATR",
                  "NATR", "ADOSC", "LINEARREG", "TSF", "LINEARREG_INTERCEPT", "HT_DCPERIOD",
                  "HT_PHASOR", "HT_DCPHASE", "HT_SINE", "HT_TRENDMODE", "HT_TRENDLINE",
-                 "MIDPOINT", "MIDPRICE")
+                 "MIDPOINT", "MIDPRICE", "CORREL")
 # In the FMA module for speed, with roundings that rarely or never differ from the
 # portable kernels': HT_TRENDMODE and HT_TRENDLINE read the dominant cycle period only
 # through int(period + 0.5), LINEARREG_INTERCEPT fuses nothing (as TA-Lib's FMA build),
-# MIDPOINT and MIDPRICE have no product at all.
-SAME_BITS = ("HT_TRENDMODE", "HT_TRENDLINE", "LINEARREG_INTERCEPT", "MIDPOINT", "MIDPRICE")
+# MIDPOINT and MIDPRICE have no product at all, CORREL's (FMA_EXACT) calls no mul_add.
+SAME_BITS = ("HT_TRENDMODE", "HT_TRENDLINE", "LINEARREG_INTERCEPT", "MIDPOINT", "MIDPRICE",
+             "CORREL")
 
 
 def test_fma_list_and_features_are_consistent():

@@ -258,6 +258,19 @@ def tsf(real, start, timeperiod):
     return _st_tsf(real, start, timeperiod)
 
 
+@helper
+def _st_correl_values(num, den, o):
+    """``o[j] = num[j] / sqrt(den[j])`` clamped to [-1, 1], 0 where ``den[j] <= 0``: the
+    second, vectorised pass of CORREL in the FMA module (sqrt and division 4 lanes at a
+    time; CORREL's single pass is bound by them, one of each per row)."""
+    for j in range(o.shape[0]):
+        d = den[j]
+        r = num[j] / math.sqrt(d)
+        r = 1.0 if r > 1.0 else r
+        r = -1.0 if r < -1.0 else r
+        o[j] = r if d > 0.0 else 0.0
+
+
 @export("f8[::1](f8[::1], f8[::1], i8, i8)")
 def correl(real0, real1, start, timeperiod):
     """Pearson correlation of ``real0`` and ``real1`` over ``timeperiod`` rows, in [-1, 1].
@@ -291,6 +304,12 @@ def correl(real0, real1, start, timeperiod):
     bars = 32 * timeperiod
     leaving_x = 0.0
     leaving_y = 0.0
+    # In the FMA module (AVX) the numerator and the product under the root of a block of
+    # rows are kept and their values computed in a second, vectorised pass.
+    size = 512 if FMA_BUILD else 0
+    keep_num = np.empty(size)
+    keep_den = np.empty(size)
+    k = 0
     for today in range(first, n):
         x = real0[today] - shift_x
         sum_x += x
@@ -339,7 +358,17 @@ def correl(real0, real1, start, timeperiod):
         ty = real1[trailing] - shift_y
         trailing += 1
         # (a product of the two that underflows to 0 gives 0 too, as in TA-Lib)
-        if (ss_x > 0.00000000000001 * sum_x2 and ss_y > 0.00000000000001 * sum_y2
+        if FMA_BUILD:
+            den = ss_x * ss_y
+            if not (ss_x > 0.00000000000001 * sum_x2 and ss_y > 0.00000000000001 * sum_y2):
+                den = -1.0
+            keep_num[k] = sp_xy
+            keep_den[k] = den
+            k += 1
+            if k == size:
+                _st_correl_values(keep_num, keep_den, out[today + 1 - size:today + 1])
+                k = 0
+        elif (ss_x > 0.00000000000001 * sum_x2 and ss_y > 0.00000000000001 * sum_y2
                 and ss_x * ss_y > 0.0):
             r = sp_xy / math.sqrt(ss_x * ss_y)
             if r > 1.0:
@@ -356,6 +385,8 @@ def correl(real0, real1, start, timeperiod):
         sum_xy -= tx * ty
         sum_y -= ty
         sum_y2 -= leaving_y
+    if k > 0:
+        _st_correl_values(keep_num[:k], keep_den[:k], out[n - k:])
     return out
 
 
