@@ -222,8 +222,9 @@ def _hugepages_for_large_arrays() -> None:
         fn.return_value.add_attribute("noalias")
         size, align = fn.args
         builder = ir.IRBuilder(fn.append_basic_block("entry"))
-        nrt_alloc = cgutils.get_or_insert_function(module, fnty,
-                                                   self._meminfo_api.alloc_aligned)
+        api = getattr(self, "_meminfo_api", None)  # absent in older numba: the safe variant
+        name = api.alloc_aligned if api is not None else "NRT_MemInfo_alloc_safe_aligned"
+        nrt_alloc = cgutils.get_or_insert_function(module, fnty, name)
         nrt_alloc.return_value.add_attribute("noalias")
         meminfo = builder.call(nrt_alloc, [size, align])
         big = builder.and_(
