@@ -234,5 +234,8 @@ def test_large_kernel_outputs_are_advised_into_huge_pages():
     if _backend.family("indicators").backend != "compiled":
         pytest.fail("the compiled indicators backend is not in use")
     big = ta.SMA(np.ones(2_000_000), 5)  # 16 MB: huge-page advised
-    if os.path.exists("/sys/kernel/mm/transparent_hugepage/enabled"):
-        assert "hg" in _vm_flags(big.ctypes.data + big.nbytes // 2)
+    flags = _vm_flags(big.ctypes.data + big.nbytes // 2)
+    # where the kernel has transparent huge pages and reports mapping flags (not every
+    # sandboxed kernel does), the array's mapping carries the advice
+    if flags and os.path.exists("/sys/kernel/mm/transparent_hugepage/enabled"):
+        assert "hg" in flags, flags
