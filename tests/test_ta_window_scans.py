@@ -96,7 +96,8 @@ def _same_bits(got, expected, what, backend):
                                  "lead"])
 def test_midpoint_doubling_and_its_fallback_match_talib(bad, backend):
     """Short windows (2..20) by doubling, longer ones and any input holding a NaN or a zero
-    (first block, a later block, the very last row) by TA-Lib's scan: exact bits."""
+    (in a later block, on the very last row, mixed signed zeros) by TA-Lib's scan: exact
+    bits."""
     rng = np.random.default_rng(5)
     n = 3100  # three blocks of 1,024 outputs and a partial one
     close = np.cumsum(rng.normal(0, 1, n)) + (0.0 if bad == "signed_zeros" else 500.0)
