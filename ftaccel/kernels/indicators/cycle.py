@@ -42,6 +42,42 @@ def _c_int(x):
 
 
 @helper
+def _wma_step(v, trailing_value, wma_sub, wma_sum):
+    """One bar of TA-Lib's 4-3-2-1 WMA price smoother (the Hilbert core's and MAMA's):
+    ``v`` enters, ``trailing_value`` leaves. Returns (smoothed, wma_sub, wma_sum)."""
+    wma_sub += v
+    wma_sub -= trailing_value
+    wma_sum += v * 4.0
+    smoothed = wma_sum * 0.1
+    wma_sum -= wma_sub
+    return smoothed, wma_sub, wma_sum
+
+
+@helper
+def _wma_prime(real, start, warm):
+    """The smoother primed as TA-Lib does: 3 bars, then ``warm`` bars. Returns (today,
+    trailing, trailing_value, wma_sub, wma_sum) for the first bar of the main loop."""
+    v = real[start]
+    wma_sub = v
+    wma_sum = v
+    v = real[start + 1]
+    wma_sub += v
+    wma_sum += v * 2.0
+    v = real[start + 2]
+    wma_sub += v
+    wma_sum += v * 3.0
+    today = start + 3
+    trailing = start
+    trailing_value = 0.0
+    for _ in range(warm):
+        _, wma_sub, wma_sum = _wma_step(real[today], trailing_value, wma_sub, wma_sum)
+        today += 1
+        trailing_value = real[trailing]
+        trailing += 1
+    return today, trailing, trailing_value, wma_sub, wma_sum
+
+
+@helper
 def _hilbert(ring, slot, x, prev, prev_input, gain):
     """One step of TA-Lib's DO_HILBERT_TRANSFORM; returns (output, new prev term)."""
     t = 0.0962 * x
@@ -158,28 +194,7 @@ def _make_ht(mode):
         deg2rad_by360 = quarter * 8.0
 
         # WMA price smoother, primed as TA-Lib does (3 bars, then `warm` bars).
-        today = start
-        trailing = start
-        v = real[today]
-        wma_sub = v
-        wma_sum = v
-        v = real[today + 1]
-        wma_sub += v
-        wma_sum += v * 2.0
-        v = real[today + 2]
-        wma_sub += v
-        wma_sum += v * 3.0
-        today += 3
-        trailing_value = 0.0
-        for _ in range(warm):
-            v = real[today]
-            today += 1
-            wma_sub += v
-            wma_sub -= trailing_value
-            wma_sum += v * 4.0
-            trailing_value = real[trailing]
-            trailing += 1
-            wma_sum -= wma_sub
+        today, trailing, trailing_value, wma_sub, wma_sum = _wma_prime(real, start, warm)
 
         # Hilbert filter state as TA-Lib keeps it: per filter and bar parity (o: odd, e:
         # even) a 3-slot ring (in `ring`, 3 slots per filter and parity) and two scalars.
@@ -234,14 +249,10 @@ def _make_ht(mode):
 
         while today < n:
             adj = mul_add(0.075, period, 0.54)
-            v = real[today]
-            wma_sub += v
-            wma_sub -= trailing_value
-            wma_sum += v * 4.0
+            smoothed, wma_sub, wma_sum = _wma_step(real[today], trailing_value, wma_sub,
+                                                   wma_sum)
             trailing_value = real[trailing]
             trailing += 1
-            smoothed = wma_sum * 0.1
-            wma_sum -= wma_sub
             smooth_price[sp_idx] = smoothed
 
             even = not even
@@ -470,30 +481,7 @@ def _mama(real, start, fastlimit, slowlimit, base):
     a = 0.0962
     b = 0.5769
     rad2deg = 180.0 / (4.0 * np.arctan(1.0))
-    trailing = start
-    today = start
-    t = real[today]
-    today += 1
-    wsub = t
-    wsum = t
-    t = real[today]
-    today += 1
-    wsub += t
-    wsum += t * 2.0
-    t = real[today]
-    today += 1
-    wsub += t
-    wsum += t * 3.0
-    trailing_value = 0.0
-    for _ in range(9):
-        t = real[today]
-        today += 1
-        wsub += t
-        wsub -= trailing_value
-        wsum += t * 4.0
-        trailing_value = real[trailing]
-        trailing += 1
-        wsum -= wsub
+    today, trailing, trailing_value, wsub, wsum = _wma_prime(real, start, 9)
     # rows: detrender, Q1, jI, jQ; even then odd
     st = np.zeros((8, 5))
     hidx = 0
@@ -512,13 +500,9 @@ def _mama(real, start, fastlimit, slowlimit, base):
     while today < n:
         adj = mul_add(0.075, period, 0.54)
         value = real[today]
-        wsub += value
-        wsub -= trailing_value
-        wsum += value * 4.0
+        smoothed, wsub, wsum = _wma_step(value, trailing_value, wsub, wsum)
         trailing_value = real[trailing]
         trailing += 1
-        smoothed = wsum * 0.1
-        wsum -= wsub
         if (today - base) % 2 == 0:
             detrender = _mama_hilbert(st[0], hidx, smoothed, adj, a, b)
             q1 = _mama_hilbert(st[1], hidx, detrender, adj, a, b)
